@@ -1,0 +1,61 @@
+# Two commands matter: `make run` and `make test`. Both work from a fresh clone.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_OPERATORS ?= 3000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test setup serve messages lint format screenshots bench clean
+
+help:
+	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
+	@echo "make serve    production server (gunicorn, DEBUG off)"
+	@echo "make messages re-extract and compile the translation catalogues"
+	@echo "make lint     ruff check and format check"
+
+# The virtual environment is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# A development .env (DEBUG on, a generated SECRET_KEY), written once.
+.env:
+	$(PY) scripts/write-dev-env .env
+
+setup: $(VENV)/.installed .env
+	@if command -v msgfmt >/dev/null; then \
+	  $(PY) manage.py compilemessages --ignore=.venv --verbosity 0; \
+	else echo "gettext not found: using the committed .mo catalogues"; fi
+	@mkdir -p var
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py bootstrap_demo --operators $(DEMO_OPERATORS)
+	@scripts/run-dev $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: $(VENV)/.installed
+	for app in accounts entities requests_app; do \
+	  (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location file); done
+	$(PY) manage.py makemessages -l fr --no-obsolete --add-location file \
+	  --ignore='.venv/*' --ignore='accounts/*' --ignore='entities/*' --ignore='requests_app/*'
+	$(PY) manage.py compilemessages --ignore=.venv
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .env

@@ -1,0 +1,120 @@
+import zoneinfo
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from captcha.fields import CaptchaField
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import EU_LANGUAGES
+from accounts.models import TIME_ZONE_CHOICES, User
+
+NAME_MAX = User._meta.get_field("first_name").max_length
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise forms.ValidationError(_("Remove the control characters from this field."))
+    return value.strip()
+
+
+class SignupForm(AllauthSignupForm):
+    """EU Login-like sign-up: no password here; it is set through the e-mailed link."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
+    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
+    email_language = forms.ChoiceField(label=_("E-mail language"), choices=EU_LANGUAGES)
+    captcha = CaptchaField(label=_("Code"), help_text=_("Type the characters shown in the image."))
+    accept_privacy = forms.BooleanField(
+        label=_("I have read and accept the privacy statement"), required=True
+    )
+
+    field_order = ["first_name", "last_name", "email", "email2", "email_language", "captcha", "accept_privacy"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Kept in ACCOUNT_SIGNUP_FIELDS so that log-in keeps its password field.
+        self.fields.pop("password1", None)
+        self.fields["email"].label = _("E-mail")
+        self.fields["email"].max_length = 254
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email2"].label = _("Confirm e-mail")
+        self.fields["email2"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].help_text = _(
+            "Your own professional address: it identifies you, not your company."
+        )
+        self.order_fields(self.field_order)
+
+    def clean_first_name(self):
+        return _no_control_characters(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return _no_control_characters(self.cleaned_data["last_name"])
+
+    def custom_signup(self, request, user):
+        user.email_language = self.cleaned_data["email_language"]
+        user.interface_language = getattr(request, "LANGUAGE_CODE", "en") or "en"
+        user.save(update_fields=["email_language", "interface_language"])
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].label = _("Password")
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""
+
+
+class SetPasswordForm(ResetPasswordKeyForm):
+    """The page behind the e-mailed link: choose a password, twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("New password")
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields["password2"].label = _("New password (again)")
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+            self.fields[name].widget.attrs["maxlength"] = 128
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "email_language",
+            "interface_language",
+            "time_zone",
+            "notify_decisions_by_email",
+            "notify_new_requests_by_email",
+        ]
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email_language": _("E-mail language"),
+            "interface_language": _("Interface language"),
+            "time_zone": _("Time zone"),
+        }
+
+    def clean_first_name(self):
+        return _no_control_characters(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return _no_control_characters(self.cleaned_data["last_name"])
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"]
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise forms.ValidationError(_("Choose a time zone from the list.")) from error
+        return value
+
+
+__all__ = ["LoginForm", "ProfileForm", "SetPasswordForm", "SignupForm", "TIME_ZONE_CHOICES"]

@@ -1,0 +1,192 @@
+"""Organisations: operators, organic control bodies and authorities.
+
+One table with a `kind`, not three: the three share what the directory shows
+(name, country, city, status) and what requests point at, so one foreign key
+serves every request and one set of indexes serves every directory. Fields that
+belong to one kind only are blank for the others, which check constraints
+enforce.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Kind(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    CONTROL_BODY = "control_body", _("Organic control body")
+    AUTHORITY = "authority", _("Authority")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    VALID = "valid", _("Valid")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class ControlBodyKind(models.TextChoices):
+    CONTROL_BODY = "control_body", _("Control body")
+    CONTROL_AUTHORITY = "control_authority", _("Control authority")
+
+
+class AuthorityKind(models.TextChoices):
+    CENTRAL = "central", _("Central competent authority")
+    BORDER_CONTROL_POST = "bcp", _("Border control post")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def operators(self):
+        return self.filter(kind=Kind.OPERATOR)
+
+    def control_bodies(self):
+        return self.filter(kind=Kind.CONTROL_BODY)
+
+    def authorities(self):
+        return self.filter(kind=Kind.AUTHORITY)
+
+    def valid(self):
+        return self.filter(status=Status.VALID)
+
+    def central_authority_of(self, country):
+        """The central competent authority of a country (France: INAO), or None."""
+        return (
+            self.authorities()
+            .valid()
+            .filter(country=country, authority_kind=AuthorityKind.CENTRAL)
+            .order_by("pk")
+            .first()
+        )
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    phone = PhoneNumberField(_("phone number"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    # Operators only.
+    is_importer = models.BooleanField(_("organic importer"), default=False)
+    is_first_consignee = models.BooleanField(_("organic operator (first consignee)"), default=False)
+    eori = models.CharField(_("EORI number"), max_length=17, blank=True)
+    control_body = models.ForeignKey(
+        "self",
+        verbose_name=_("control body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certified_operators",
+        limit_choices_to={"kind": Kind.CONTROL_BODY},
+    )
+
+    # Control bodies and authorities: their public code (FR-BIO-01, ...).
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    control_body_kind = models.CharField(
+        _("control body kind"), max_length=20, choices=ControlBodyKind.choices, blank=True
+    )
+    authority_kind = models.CharField(
+        _("authority kind"), max_length=16, choices=AuthorityKind.choices, blank=True
+    )
+    short_name = models.CharField(_("short name"), max_length=32, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "pk"]
+        constraints = [
+            # An EORI identifies one living operator; a rejected one frees it.
+            models.UniqueConstraint(
+                fields=["eori"],
+                condition=Q(kind="operator") & ~Q(eori="") & ~Q(status="rejected"),
+                name="operator_eori_unique_unless_rejected",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "code"], condition=~Q(code=""), name="organisation_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="operator") | Q(is_importer=True) | Q(is_first_consignee=True),
+                name="operator_has_an_activity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="operator", is_importer=True, eori=""),
+                name="importer_has_eori",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="operator")
+                | Q(is_importer=False, is_first_consignee=False, eori="", control_body__isnull=True),
+                name="operator_fields_only_on_operators",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="authority") | ~Q(authority_kind=""),
+                name="authority_has_a_kind",
+            ),
+        ]
+        indexes = [
+            # The directory: one kind, optionally one country, sorted by name.
+            models.Index(fields=["kind", "country", "name"], name="org_kind_country_name"),
+            models.Index(fields=["kind", "name"], name="org_kind_name"),
+            # Identifier search (EORI exact match).
+            models.Index(fields=["eori"], name="org_eori"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == Status.VALID
+
+    @property
+    def is_operator(self) -> bool:
+        return self.kind == Kind.OPERATOR
+
+    @property
+    def identifier(self) -> str:
+        return self.eori if self.is_operator else self.code
+
+    @property
+    def accepts_requests(self) -> bool:
+        """People may ask to join a new or valid organisation, not a rejected or suspended one."""
+        return self.status in (Status.NEW, Status.VALID)
+
+
+class Membership(models.Model):
+    """A person attached to an organisation; its administrator approves colleagues."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(_("administrator"), default=False)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"

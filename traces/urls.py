@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.welcome, name="welcome"),
+    path("home/", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("help/", account_views.help_page, name="help"),
+    path("privacy/", account_views.privacy, name="privacy"),
+    path("language/", account_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("directory/", include("entities.urls")),
+    path("requests/", include("requests_app.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
