@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from requests_app import views
 
 app_name = "requests"
-urlpatterns = []
+urlpatterns = [
+    path("new-operator/", views.operator_request, name="operator_request"),
+]
