@@ -20,3 +20,19 @@ def _portal_test_settings(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL: skipped, with a reason, on SQLite.
+
+    They never skip silently in CI: `.ci/run` runs the suite on PostgreSQL too,
+    where they run, and `-rs` prints every skip with its reason.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
