@@ -42,6 +42,9 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+serve: setup
+	@scripts/serve
+
 messages: $(VENV)/.installed
 	for app in accounts entities requests_app; do \
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location file); done
