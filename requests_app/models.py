@@ -1,1 +1,336 @@
-from django.db import models  # noqa: F401
+"""Authorisation requests: a person asks to be attached to an organisation (or to create one).
+
+A request is Pending, then Approved, Rejected (with a reason) or Withdrawn by
+its author. Every change is written to `RequestEvent`, an append-only table.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Working days are counted in the EU's working time zone: a request sent at
+# 23:30 in Paris is sent on that day, not on the UTC day.
+WORKING_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
+DECISION_WORKING_DAYS = 2
+MESSAGE_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 1000
+
+
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, year: int) -> frozenset[datetime.date]:
+    try:
+        return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError:  # a country the holidays package does not know
+        return frozenset()
+
+
+def is_working_day(day: datetime.date, country: str) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(str(country), day.year)
+
+
+def working_days_after(start: datetime.date, days: int, country: str) -> datetime.date:
+    """The `days`-th working day after `start` (weekends and the country's public holidays excluded)."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, country):
+            days -= 1
+    return day
+
+
+def working_today() -> datetime.date:
+    return timezone.now().astimezone(WORKING_TIME_ZONE).date()
+
+
+def due_date_for(submitted_at: datetime.datetime, country: str) -> datetime.date:
+    """Two working days after submission (submitted on Thursday 2 April 2026 in France: Tuesday 7)."""
+    start = submitted_at.astimezone(WORKING_TIME_ZONE).date()
+    return working_days_after(start, DECISION_WORKING_DAYS, country)
+
+
+class RequestKind(models.TextChoices):
+    NEW_OPERATOR = "new_operator", _("New operator")
+    ATTACHMENT = "attachment", _("Attachment")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AuthorisationRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=RequestStatus.PENDING)
+
+    def routed_to(self, authority):
+        """Routed to an authority; `None` means the site administrators."""
+        if authority is None:
+            return self.filter(routed_to__isnull=True)
+        return self.filter(routed_to=authority)
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.pending().filter(due_date__lt=today or working_today())
+
+    def not_overdue(self, today: datetime.date | None = None):
+        return self.exclude(status=RequestStatus.PENDING, due_date__lt=today or working_today())
+
+    def with_related(self):
+        return self.select_related(
+            "applicant", "organisation", "organisation__control_body", "routed_to", "decided_by"
+        )
+
+    def for_validator(self, user):
+        """What a staff user may see in the admin queue: superusers everything, validators their authority's."""
+        if user.is_superuser:
+            return self
+        validator = Validator.objects.filter(user=user).first() if user.is_staff else None
+        if validator is None:
+            return self.none()
+        return self.filter(routed_to_id=validator.authority_id)
+
+    def administered_by(self, user):
+        """Attachment requests to operators this person administers."""
+        return self.filter(
+            kind=RequestKind.ATTACHMENT,
+            organisation__memberships__user=user,
+            organisation__memberships__is_admin=True,
+        )
+
+
+class AuthorisationRequest(models.Model):
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="authorisation_requests",
+    )
+    organisation = models.ForeignKey(
+        "entities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="authorisation_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    # NULL: no competent authority is configured for the country, site administrators decide.
+    routed_to = models.ForeignKey(
+        "entities.Organisation",
+        verbose_name=_("routed to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="routed_requests",
+        limit_choices_to={"kind": "authority"},
+    )
+    # Set at submission when the operator already had an administrator: they decide first.
+    to_operator_admins = models.BooleanField(_("decided by the operator's administrators"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    due_date = models.DateField(_("due date"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
+
+    objects = AuthorisationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("authorisation request")
+        verbose_name_plural = _("authorisation requests")
+        ordering = ["submitted_at", "pk"]
+        permissions = [("decide_authorisationrequest", _("Can approve or reject authorisation requests"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "organisation"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_person_and_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="rejection_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="closed_request_has_a_closing_time",
+            ),
+        ]
+        indexes = [
+            # The validator queue: WHERE routed_to = ? AND status = ? ORDER BY submitted_at.
+            models.Index(fields=["routed_to", "status", "submitted_at"], name="request_queue"),
+            # "My requests" on the profile and home: WHERE applicant = ? ORDER BY submitted_at.
+            models.Index(fields=["applicant", "submitted_at"], name="request_applicant"),
+            # Operator administrators' list and duplicate checks: WHERE organisation = ? AND status = ?.
+            models.Index(fields=["organisation", "status"], name="request_organisation_status"),
+            # The overdue filter: WHERE status = 'pending' AND due_date < today.
+            models.Index(fields=["status", "due_date"], name="request_status_due"),
+        ]
+
+    def __str__(self):
+        return _("%(applicant)s → %(organisation)s") % {
+            "applicant": self.applicant,
+            "organisation": self.organisation,
+        }
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_pending and self.due_date < working_today()
+
+    @property
+    def decider_label(self) -> str:
+        """Who decides, in words the applicant understands."""
+        authority = (
+            self.routed_to.short_name or self.routed_to.name
+            if self.routed_to_id
+            else _("the site administrators")
+        )
+        if self.to_operator_admins:
+            return _("the administrators of %(organisation)s (or %(authority)s)") % {
+                "organisation": self.organisation,
+                "authority": authority,
+            }
+        return str(authority)
+
+
+class EventAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RequestEvent(models.Model):
+    """One change of a request: who, when, what. Append-only.
+
+    Why a table of our own rather than django-simple-history: the history must be
+    something nobody can edit, and a request changes only through the services, so
+    the services write one row per change with the actor and the note (a rejection's
+    reason) that a field-level diff would not carry. Nothing offers an edit path:
+    there is no admin and no form for it, the services only ever INSERT, and on
+    PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE outright. The
+    foreign keys PROTECT, so deleting a request or a person with history is refused.
+    """
+
+    request = models.ForeignKey(
+        AuthorisationRequest, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("what"), max_length=16, choices=EventAction.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=RequestStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Validator(models.Model):
+    """A staff user who decides the requests routed to one authority."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="validator"
+    )
+    authority = models.ForeignKey(
+        "entities.Organisation",
+        verbose_name=_("authority"),
+        on_delete=models.PROTECT,
+        related_name="validators",
+        limit_choices_to={"kind": "authority"},
+    )
+
+    class Meta:
+        verbose_name = _("validator")
+        verbose_name_plural = _("validators")
+
+    def __str__(self):
+        return f"{self.user} ({self.authority})"
+
+
+class NotificationVerb(models.TextChoices):
+    RECEIPT = "receipt", _("Request received")
+    APPROVED = "approved", _("Request approved")
+    REJECTED = "rejected", _("Request rejected")
+    NEW_REQUEST = "new_request", _("New request to decide")
+
+
+class Notification(models.Model):
+    """An in-portal notice. The text is built when shown, in the reader's language."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(_("what"), max_length=16, choices=NotificationVerb.choices)
+    request = models.ForeignKey(
+        AuthorisationRequest, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The header's unread count: WHERE user = ? AND read_at IS NULL.
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # The list: WHERE user = ? ORDER BY created_at DESC.
+            models.Index(fields=["user", "-created_at"], name="notification_list"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    @property
+    def text(self) -> str:
+        values = {
+            "organisation": self.request.organisation,
+            "applicant": self.request.applicant,
+        }
+        if self.verb == NotificationVerb.RECEIPT:
+            return _("Your request to join %(organisation)s has been received.") % values
+        if self.verb == NotificationVerb.APPROVED:
+            return _("Your request to join %(organisation)s has been approved.") % values
+        if self.verb == NotificationVerb.REJECTED:
+            return _("Your request to join %(organisation)s has been rejected.") % values
+        return _("%(applicant)s asks to join %(organisation)s.") % values
