@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from entities.text import SearchTextField, normalise
+
 
 class Kind(models.TextChoices):
     OPERATOR = "operator", _("Operator")
@@ -64,7 +66,9 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -96,6 +100,13 @@ class Organisation(models.Model):
         _("authority kind"), max_length=16, choices=AuthorityKind.choices, blank=True
     )
     short_name = models.CharField(_("short name"), max_length=32, blank=True)
+
+    # The name lower-cased, without accents or punctuation (entities.text.normalise):
+    # what the directory searches and sorts on. Searching a column filled in Python
+    # behaves the same on SQLite and PostgreSQL, and on PostgreSQL a trigram index
+    # on this very column serves `search_name LIKE '%term%'` (see migration 0002);
+    # `icontains` on `name` would become UPPER(name) LIKE, which no such index serves.
+    search_name = SearchTextField(_("search name"), blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,7 +145,9 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind="operator")
-                | Q(is_importer=False, is_first_consignee=False, eori="", control_body__isnull=True),
+                | Q(
+                    is_importer=False, is_first_consignee=False, eori="", control_body__isnull=True
+                ),
                 name="operator_fields_only_on_operators",
             ),
             models.CheckConstraint(
@@ -144,14 +157,40 @@ class Organisation(models.Model):
         ]
         indexes = [
             # The directory: one kind, optionally one country, sorted by name.
-            models.Index(fields=["kind", "country", "name"], name="org_kind_country_name"),
-            models.Index(fields=["kind", "name"], name="org_kind_name"),
+            # (The trigram index for the name search is PostgreSQL-only: migration 0002.)
+            models.Index(fields=["kind", "country", "search_name"], name="org_kind_country_sname"),
+            models.Index(fields=["kind", "search_name"], name="org_kind_sname"),
             # Identifier search (EORI exact match).
             models.Index(fields=["eori"], name="org_eori"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Keeps a derived column in step with `name` (no business rule here), so
+        # that every way of saving one row (admin, services, factories) is searchable.
+        # Bulk inserts (seed_demo) call refresh_search_fields themselves.
+        self.refresh_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self) -> None:
+        self.search_name = normalise(self.name)
+
+    @property
+    def activities(self) -> list[str]:
+        """The operator's activities, translated, for display."""
+        return [
+            str(label)
+            for flag, label in (
+                (self.is_importer, _("Organic importer")),
+                (self.is_first_consignee, _("Organic operator (first consignee)")),
+            )
+            if flag
+        ]
 
     @property
     def is_valid(self) -> bool:
@@ -171,13 +210,58 @@ class Organisation(models.Model):
         return self.status in (Status.NEW, Status.VALID)
 
 
+class OperatorManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Kind.OPERATOR)
+
+
+class ControlBodyManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Kind.CONTROL_BODY)
+
+
+class AuthorityManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Kind.AUTHORITY)
+
+
+# One admin page per kind: proxies over the one table.
+class Operator(Organisation):
+    objects = OperatorManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+
+
+class ControlBody(Organisation):
+    objects = ControlBodyManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organic control body")
+        verbose_name_plural = _("organic control bodies")
+
+
+class Authority(Organisation):
+    objects = AuthorityManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+
 class Membership(models.Model):
     """A person attached to an organisation; its administrator approves colleagues."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     is_admin = models.BooleanField(_("administrator"), default=False)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 

@@ -5,7 +5,6 @@ from accounts.tests.factories import UserFactory
 from entities.models import AuthorityKind, ControlBodyKind, Kind, Membership, Organisation, Status
 
 
-
 def valid_fr_eori(n: int) -> str:
     """FR + a SIREN whose Luhn checksum holds, distinct for each n."""
     base = f"{n + 10000000:08d}"

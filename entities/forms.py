@@ -1,0 +1,239 @@
+"""Forms of the directory: they validate and normalise; they never write."""
+
+import re
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from entities.eori import validate_eori
+from entities.models import Kind, Organisation
+from entities.services import SORTS, operator_with_eori, similar_operators
+
+# Control characters (tabs and new lines included) have no place in a name or address.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_MARKUP = re.compile(r"[<>]")
+# Postcodes: the formats of the most frequent countries, a loose rule elsewhere.
+POSTCODE_FORMATS = {
+    "FR": r"\d{5}",
+    "DE": r"\d{5}",
+    "IT": r"\d{5}",
+    "ES": r"\d{5}",
+    "BE": r"\d{4}",
+    "NL": r"\d{4} ?[A-Z]{2}",
+    "PT": r"\d{4}-\d{3}",
+    "AT": r"\d{4}",
+    "PL": r"\d{2}-\d{3}",
+}
+POSTCODE_ANY = r"[A-Z0-9][A-Z0-9 \-]{1,9}"
+
+
+def plain_text(value: str) -> str:
+    """Refuse control characters and markup; collapse runs of spaces."""
+    if _CONTROL.search(value):
+        raise ValidationError(
+            _("Remove the control characters (tabs, line breaks...)."), code="control"
+        )
+    if _MARKUP.search(value):
+        raise ValidationError(_("The characters < and > are not allowed."), code="markup")
+    return " ".join(value.split())
+
+
+def country_choices(blank_label):
+    return [("", blank_label), *countries]
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's search criteria; bad values simply are not applied."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    activity = forms.ChoiceField(
+        label=_("Activity"),
+        required=False,
+        choices=[
+            ("", _("Any activity")),
+            ("importer", _("Organic importer")),
+            ("first_consignee", _("Organic operator (first consignee)")),
+        ],
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    identifier = forms.CharField(label=_("Identifier"), required=False, max_length=40)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name, A to Z")),
+            ("-name", _("Name, Z to A")),
+            ("country", _("Country")),
+            ("city", _("City")),
+            ("newest", _("Newest first")),
+        ],
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["country"].choices = country_choices(_("Any country"))
+        self.fields["identifier"].help_text = (
+            _("EORI number") if kind == Kind.OPERATOR else _("Code, for example FR-BIO-01")
+        )
+        if kind != Kind.OPERATOR:
+            del self.fields["activity"]
+        assert {c for c, _label in self.fields["sort"].choices} <= set(SORTS)
+
+    def clean_name(self):
+        return " ".join(_CONTROL.sub(" ", self.cleaned_data["name"]).split())
+
+    def clean_city(self):
+        return " ".join(_CONTROL.sub(" ", self.cleaned_data["city"]).split())
+
+
+class ControlBodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} – {obj.name}" if obj.code else obj.name
+
+
+class OperatorForm(forms.Form):
+    """A new operator, as an applicant describes it.
+
+    Bound to a POST (entities) or to the same data kept in the session
+    (requests_app re-binds it before creating): it reads the database to find
+    duplicates, and never writes.
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country"))
+    city = forms.CharField(label=_("City"), max_length=100)
+    address = forms.CharField(label=_("Address"), max_length=255)
+    postcode = forms.CharField(label=_("Postcode"), max_length=16)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        required=False,
+        help_text=_(
+            "With the country code when it is not the operator's country, e.g. +33 1 23 45 67 89."
+        ),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    is_importer = forms.BooleanField(label=_("Organic importer"), required=False)
+    is_first_consignee = forms.BooleanField(
+        label=_("Organic operator (first consignee)"), required=False
+    )
+    eori = forms.CharField(
+        label=_("EORI number"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Required for an organic importer. Country code then up to 15 letters or digits; "
+            "in France FR followed by the SIREN or the SIRET."
+        ),
+    )
+    control_body = ControlBodyChoiceField(
+        label=_("Control body"),
+        queryset=Organisation.objects.control_bodies().valid().order_by("country", "code"),
+        empty_label=_("Choose the control body that certifies the operator"),
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("None of these organisations is mine: create a new operator."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(_("Choose a country"))
+        self.similar: list[Organisation] = []
+        self.existing_operator: Organisation | None = None
+
+    def clean_name(self):
+        return plain_text(self.cleaned_data["name"])
+
+    def clean_city(self):
+        return plain_text(self.cleaned_data["city"])
+
+    def clean_address(self):
+        return plain_text(self.cleaned_data["address"])
+
+    def clean_postcode(self):
+        return plain_text(self.cleaned_data["postcode"]).upper()
+
+    def clean_eori(self):
+        value = self.cleaned_data["eori"].strip()
+        if not value:
+            return ""
+        eori = validate_eori(value)
+        existing = operator_with_eori(eori)
+        if existing:
+            self.existing_operator = existing
+            url = reverse("entities:organisation", args=[existing.pk])
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("An operator with this EORI number is already in the directory:"),
+                    url,
+                    existing.name,
+                ),
+                code="eori_taken",
+            )
+        return eori
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        if not data.get("is_importer") and not data.get("is_first_consignee"):
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Tick at least one activity: organic importer "
+                        "or organic operator (first consignee)."
+                    ),
+                    code="no_activity",
+                ),
+            )
+        if data.get("is_importer") and "eori" in data and not data["eori"]:
+            self.add_error(
+                "eori",
+                ValidationError(
+                    _("An organic importer needs an EORI number."), code="eori_required"
+                ),
+            )
+        if country and data.get("postcode"):
+            pattern = POSTCODE_FORMATS.get(country, POSTCODE_ANY)
+            if not re.fullmatch(pattern, data["postcode"]):
+                self.add_error(
+                    "postcode",
+                    ValidationError(
+                        _("This postcode does not look right for the country."), code="postcode"
+                    ),
+                )
+        if country and data.get("phone"):
+            data["phone"] = self._clean_phone(data["phone"], country)
+        if country and data.get("name") and not self.errors:
+            self.similar = similar_operators(name=data["name"], country=country)
+            if self.similar and not data.get("confirm_not_duplicate"):
+                self.add_error(
+                    "confirm_not_duplicate",
+                    ValidationError(
+                        _(
+                            "Operators with a similar name exist in this country. "
+                            "If one of them is yours, ask to join it; otherwise tick this box."
+                        ),
+                        code="confirm_duplicates",
+                    ),
+                )
+        return data
+
+    def _clean_phone(self, value, country):
+        try:
+            number = phonenumbers.parse(value, country)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            self.add_error("phone", ValidationError(_("Enter a valid phone number."), code="phone"))
+            return ""
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,155 @@
+"""Organisation workflows: the directory search, duplicate detection, creation."""
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+
+from entities.eori import normalise_eori
+from entities.models import Kind, Organisation, Status
+from entities.text import normalise
+
+# Sort keys a person may ask for, and what they mean; anything else -> "name".
+SORTS = {
+    "name": ("search_name", "pk"),
+    "-name": ("-search_name", "-pk"),
+    "country": ("country", "search_name", "pk"),
+    "city": ("city", "search_name", "pk"),
+    "newest": ("-pk",),
+}
+DEFAULT_SORT = "name"
+# A trigram index cannot serve terms shorter than this: they match name starts.
+MIN_CONTAINS_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    kind: str
+    name: str = ""
+    country: str = ""
+    activity: str = ""  # "importer", "first_consignee" or ""
+    city: str = ""
+    identifier: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def directory_search(query: DirectoryQuery) -> QuerySet[Organisation]:
+    """Organisations of one kind matching every criterion given, sorted.
+
+    The name matches part of a word, ignoring case, accents and punctuation.
+    Rejected organisations are left out: nobody can join them.
+    """
+    qs = (
+        Organisation.objects.filter(kind=query.kind)
+        .exclude(status=Status.REJECTED)
+        .select_related("control_body")
+    )
+    term = normalise(query.name)
+    if term:
+        if len(term) < MIN_CONTAINS_LENGTH:
+            qs = qs.filter(Q(search_name__startswith=term) | Q(search_name__contains=f" {term}"))
+        else:
+            qs = qs.filter(search_name__contains=term)
+    if query.country:
+        qs = qs.filter(country=query.country)
+    if query.kind == Kind.OPERATOR:
+        if query.activity == "importer":
+            qs = qs.filter(is_importer=True)
+        elif query.activity == "first_consignee":
+            qs = qs.filter(is_first_consignee=True)
+    if query.city:
+        qs = qs.filter(city__iexact=query.city.strip())
+    identifier = normalise_eori(query.identifier)
+    if identifier:
+        if query.kind == Kind.OPERATOR:
+            qs = qs.filter(eori=identifier)
+        else:
+            qs = qs.filter(
+                Q(code__istartswith=query.identifier.strip()) | Q(short_name__iexact=identifier)
+            )
+    return qs.order_by(*SORTS.get(query.sort, SORTS[DEFAULT_SORT]))
+
+
+def operator_with_eori(eori: str, *, exclude_pk: int | None = None) -> Organisation | None:
+    """The living (not rejected) operator holding this EORI, if any."""
+    if not eori:
+        return None
+    qs = Organisation.objects.operators().exclude(status=Status.REJECTED).filter(eori=eori)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("pk").first()
+
+
+SIMILARITY_THRESHOLD = 0.5
+# Words too common in company names to tell two operators apart.
+_COMMON_WORDS = {
+    "bio", "sa", "sas", "sarl", "eurl", "sasu", "gmbh", "ag", "kg", "srl", "spa", "sl", "bv",
+    "nv", "ltd", "the", "and", "et", "de", "du", "des", "la", "le", "les", "import", "export",
+    "organic", "company", "co", "group", "groupe", "international",
+}  # fmt: skip
+
+
+def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organisation]:
+    """Living operators of the same country whose name resembles `name`.
+
+    PostgreSQL: trigram similarity (pg_trgm's `%`, served by the GIN index).
+    Elsewhere: operators whose normalised name contains a distinctive word of
+    `name`, kept when their names are close (difflib) or one contains the other.
+    """
+    term = normalise(name)
+    if not term or not country:
+        return []
+    qs = (
+        Organisation.objects.operators()
+        .exclude(status=Status.REJECTED)
+        .filter(country=country)
+        .select_related("control_body")
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            qs.filter(search_name__similar=term)
+            .annotate(similarity=TrigramSimilarity("search_name", term))
+            .filter(similarity__gte=SIMILARITY_THRESHOLD)
+            .order_by("-similarity", "pk")[:limit]
+        )
+    words = [w for w in term.split() if len(w) >= 3 and w not in _COMMON_WORDS] or [term]
+    longest = max(words, key=len)
+    candidates = qs.filter(search_name__contains=longest).order_by("pk")[:500]
+    scored = []
+    for operator in candidates:
+        other = operator.search_name
+        ratio = SequenceMatcher(None, term, other).ratio()
+        if ratio >= SIMILARITY_THRESHOLD or term in other or other in term:
+            scored.append((-ratio, operator.pk, operator))
+    return [operator for *_, operator in sorted(scored)[:limit]]
+
+
+@transaction.atomic
+def operator_create(*, data: dict, created_by) -> Organisation:
+    """Write a New operator from OperatorForm.cleaned_data, its creator recorded.
+
+    The caller (the requests app) runs this in the same transaction as the
+    authorisation request, so an abandoned request leaves no operator behind.
+    """
+    operator = Organisation(
+        kind=Kind.OPERATOR,
+        status=Status.NEW,
+        name=data["name"],
+        country=data["country"],
+        city=data.get("city", ""),
+        address=data.get("address", ""),
+        postcode=data.get("postcode", ""),
+        phone=data.get("phone") or "",
+        email=data.get("email", ""),
+        eori=data.get("eori", ""),
+        is_importer=bool(data.get("is_importer")),
+        is_first_consignee=bool(data.get("is_first_consignee")),
+        control_body=data.get("control_body"),
+        created_by=created_by,
+    )
+    operator.full_clean(exclude=["created_by"], validate_constraints=True)
+    operator.save()
+    return operator

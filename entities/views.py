@@ -1,0 +1,148 @@
+"""The directory of organisations, an organisation's page, creating an operator."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from entities.forms import DirectorySearchForm, OperatorForm
+from entities.models import Kind, Organisation
+from entities.services import DirectoryQuery, directory_search
+
+PAGE_SIZE = 25
+# Counting every match of a broad term costs more than listing a page of them:
+# past this many the directory says "more than 10,000" and pages stop there.
+COUNT_CAP = 10_000
+# Set once the person has searched the operators: only then is creation offered.
+SEARCHED_SESSION_KEY = "entities_searched"
+PENDING_OPERATOR_SESSION_KEY = "pending_operator"
+
+KIND_SLUGS = {
+    Kind.OPERATOR: "entities:operators",
+    Kind.CONTROL_BODY: "entities:control_bodies",
+    Kind.AUTHORITY: "entities:authorities",
+}
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    items: list
+    number: int
+    num_pages: int
+    count: int
+    capped: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * PAGE_SIZE + 1 if self.count else 0
+
+    @property
+    def end_index(self):
+        return self.start_index + len(self.items) - 1 if self.items else 0
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def paginate(queryset, raw_page: str | None) -> ResultPage:
+    """A page of results with a count capped at COUNT_CAP; two queries at most.
+
+    Page numbers that are not numbers mean the first page; past the end, the last.
+    """
+    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    count = min(count, COUNT_CAP)
+    num_pages = max(1, -(-count // PAGE_SIZE))
+    number = min(_page_number(raw_page), num_pages)
+    offset = (number - 1) * PAGE_SIZE
+    items = list(queryset[offset : offset + PAGE_SIZE]) if count else []
+    return ResultPage(items=items, number=number, num_pages=num_pages, count=count, capped=capped)
+
+
+@login_required
+@require_safe
+def directory(request, kind: str):
+    form = DirectorySearchForm(request.GET or None, kind=kind)
+    searched = form.is_bound and any(name in request.GET for name in form.fields)
+    criteria = {}
+    if form.is_bound:
+        form.is_valid()  # invalid criteria are dropped, the others still apply
+        criteria = {k: v for k, v in form.cleaned_data.items() if v}
+    if searched and kind == Kind.OPERATOR:
+        request.session[SEARCHED_SESSION_KEY] = True
+    page = paginate(
+        directory_search(DirectoryQuery(kind=kind, **criteria)), request.GET.get("page")
+    )
+    create_query = ""
+    if kind == Kind.OPERATOR:
+        create_query = request.GET.copy()
+        for key in list(create_query):
+            if key not in ("name", "country"):
+                del create_query[key]
+        create_query = create_query.urlencode()
+    return render(
+        request,
+        "entities/directory.html",
+        {
+            "kind": kind,
+            "kind_label": dict(Kind.choices)[kind],
+            "form": form,
+            "page": page,
+            "searched": searched,
+            "criteria": criteria,
+            "can_create": kind == Kind.OPERATOR
+            and request.session.get(SEARCHED_SESSION_KEY, False),
+            "create_query": create_query,
+        },
+    )
+
+
+@login_required
+@require_safe
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.select_related("control_body"), pk=pk)
+    return render(
+        request,
+        "entities/organisation.html",
+        {"organisation": organisation, "directory_url": reverse(KIND_SLUGS[organisation.kind])},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operator_create(request):
+    """The new operator form. It writes nothing: a valid, confirmed form is kept in
+    the session and the requests app creates the operator with its request."""
+    if not request.session.get(SEARCHED_SESSION_KEY):
+        messages.info(
+            request,
+            _("Search the directory first: your organisation may already be there."),
+        )
+        return redirect("entities:operators")
+    if request.method == "POST":
+        form = OperatorForm(request.POST)
+        if form.is_valid():
+            data = request.POST.dict()
+            data.pop("csrfmiddlewaretoken", None)
+            request.session[PENDING_OPERATOR_SESSION_KEY] = data
+            return redirect("requests:operator_request")
+    else:
+        initial = {k: request.GET[k][:200] for k in ("name", "country") if request.GET.get(k)}
+        form = OperatorForm(initial=initial)
+    return render(request, "entities/operator_form.html", {"form": form})
