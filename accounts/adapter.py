@@ -1,18 +1,40 @@
+import zoneinfo
+
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_pk_to_url_str
+from allauth.utils import build_absolute_uri
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.utils import translation
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.services import email_send
+
+
+def _absolute(request, path: str) -> str:
+    """An absolute link for an e-mail; the bare path when there is no request to build it from."""
+    try:
+        return build_absolute_uri(request, path)
+    except ImproperlyConfigured:
+        return path
+
+
+def _time_zone(user):
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth, the EU Login way: sign-up e-mails a link to set the password.
 
     Every e-mail goes through the task queue, written in the recipient's
-    e-mail language where the portal has it (else English).
+    e-mail language where the portal has it (else English), with dates in
+    the recipient's time zone.
     """
 
     def send_mail(self, template_prefix, email, context):
@@ -21,24 +43,32 @@ class AccountAdapter(DefaultAccountAdapter):
         request = self.request
         context = {
             "email": email,
+            "user": user,
             "current_site": get_current_site(request) if request else None,
             "request": request,
+            "help_url": _absolute(request, reverse("help")),
+            "password_reset_url": _absolute(request, reverse("account_reset_password")),
+            "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
             **context,
         }
-        email_send(to=email, template_prefix=template_prefix, context=context, language=language)
+        with timezone.override(_time_zone(user) if user else timezone.get_current_timezone()):
+            email_send(
+                to=email, template_prefix=template_prefix, context=context, language=language
+            )
 
     def send_confirmation_mail(self, request, emailconfirmation, signup):
         if not signup:
             return super().send_confirmation_mail(request, emailconfirmation, signup)
-        # Setting the password through this link also proves the address.
+        # Sign-up sends a link to set the password instead of a confirmation:
+        # setting the password through it also proves the address (signals.py).
         user = emailconfirmation.email_address.user
         token = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
         url = self.get_reset_password_from_key_url(f"{user_pk_to_url_str(user)}-{token}")
         self.send_mail(
             "account/email/set_password",
             emailconfirmation.email_address.email,
-            {"user": user, "set_password_url": url, "valid_minutes": 90},
+            {"user": user, "set_password_url": url},
         )
 
     def get_login_redirect_url(self, request):
-        return "/home/"
+        return reverse("home")

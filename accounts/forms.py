@@ -3,15 +3,17 @@ import zoneinfo
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
 from accounts.models import TIME_ZONE_CHOICES, User
 
 NAME_MAX = User._meta.get_field("first_name").max_length
+EMAIL_MAX = User._meta.get_field("email").max_length
 
 
 def _no_control_characters(value: str) -> str:
@@ -26,22 +28,37 @@ class SignupForm(AllauthSignupForm):
     first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
     last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
     email_language = forms.ChoiceField(label=_("E-mail language"), choices=EU_LANGUAGES)
-    captcha = CaptchaField(label=_("Code"), help_text=_("Type the characters shown in the image."))
+    captcha = CaptchaField(
+        label=_("Code"),
+        help_text=_("Type the characters shown in the image."),
+        # A multi-widget gets no aria-describedby from Django: tie help and error here.
+        widget=CaptchaTextInput(attrs={"aria-describedby": "id_captcha_helptext id_captcha_error"}),
+    )
     accept_privacy = forms.BooleanField(
         label=_("I have read and accept the privacy statement"), required=True
     )
 
-    field_order = ["first_name", "last_name", "email", "email2", "email_language", "captcha", "accept_privacy"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "email2",
+        "email_language",
+        "captcha",
+        "accept_privacy",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Kept in ACCOUNT_SIGNUP_FIELDS so that log-in keeps its password field.
         self.fields.pop("password1", None)
         self.fields["email"].label = _("E-mail")
-        self.fields["email"].max_length = 254
-        self.fields["email"].widget.attrs.pop("placeholder", None)
         self.fields["email2"].label = _("Confirm e-mail")
-        self.fields["email2"].widget.attrs.pop("placeholder", None)
+        for name in ("email", "email2"):
+            # The column holds 254 characters: refuse longer here, not in the database.
+            self.fields[name].validators.append(MaxLengthValidator(EMAIL_MAX))
+            self.fields[name].widget.attrs["maxlength"] = EMAIL_MAX
+            self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["email"].help_text = _(
             "Your own professional address: it identifies you, not your company."
         )
@@ -52,6 +69,19 @@ class SignupForm(AllauthSignupForm):
 
     def clean_last_name(self):
         return _no_control_characters(self.cleaned_data["last_name"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # allauth compares them case-blind and has already dropped email2 when they
+        # differ: compare the raw values the same way, and say it in our words.
+        email, email2 = (self.data.get(name, "").strip().lower() for name in ("email", "email2"))
+        if email and email2 and email != email2:
+            self.errors["email2"] = self.error_class(
+                [_("The two e-mail addresses are not the same.")],
+                field_id=self["email2"].auto_id,
+                renderer=self.renderer,
+            )
+        return cleaned_data
 
     def custom_signup(self, request, user):
         user.email_language = self.cleaned_data["email_language"]
@@ -64,6 +94,8 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("E-mail")
         self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["login"].validators.append(MaxLengthValidator(EMAIL_MAX))
+        self.fields["login"].widget.attrs["maxlength"] = EMAIL_MAX
         self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
@@ -75,7 +107,9 @@ class SetPasswordForm(ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = _("New password")
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields[
+            "password1"
+        ].help_text = password_validation.password_validators_help_text_html()
         self.fields["password2"].label = _("New password (again)")
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)

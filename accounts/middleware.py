@@ -33,7 +33,16 @@ class ValidatorMfaMiddleware:
     Only the pages needed to set it up, to log out and static files stay open.
     """
 
-    allowed_prefixes = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/language/", "/healthz")
+    allowed_prefixes = (
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",  # activating TOTP may first ask for the password again
+        "/accounts/logout/",
+        "/static/",
+        "/language/",
+        "/help/",
+        "/privacy/",
+        "/healthz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

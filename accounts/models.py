@@ -36,7 +36,10 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A natural person. Identified by e-mail: names appear on certificates, so no shared accounts."""
+    """A natural person, identified by e-mail.
+
+    Names appear on certificates, so accounts are never shared.
+    """
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     first_name = models.CharField(_("first name"), max_length=100)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.tasks import deliver_email
@@ -17,15 +17,21 @@ def email_language_for(language: str | None) -> str:
 
 
 def render_email(*, template_prefix: str, context: dict, language: str | None) -> dict:
-    """Render `<prefix>_subject.txt`, `<prefix>_message.txt` and, if any, `<prefix>_message.html`."""
+    """Render `<prefix>_subject.txt`, `<prefix>_message.txt` and `<prefix>_message.html` if any."""
     with translation.override(email_language_for(language)):
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
+        subject = " ".join(
+            render_to_string(f"{template_prefix}_subject.txt", context).splitlines()
+        ).strip()
         body = render_to_string(f"{template_prefix}_message.txt", context).strip()
         try:
             html = render_to_string(f"{template_prefix}_message.html", context).strip()
         except TemplateDoesNotExist:
             html = ""
-    return {"subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body, "html": html}
+    return {
+        "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        "body": body,
+        "html": html,
+    }
 
 
 def email_send(*, to: str, template_prefix: str, context: dict, language: str | None) -> None:

@@ -40,10 +40,17 @@ def deliver_email(*, message: dict, attempt: int = 1) -> None:
         email.send()
     except Exception:
         if attempt >= MAX_ATTEMPTS:
-            logger.exception("e-mail %r to %s abandoned after %d attempts", message["subject"], message["to"], attempt)
+            logger.exception(
+                "e-mail %r to %s abandoned after %d attempts",
+                message["subject"],
+                message["to"],
+                attempt,
+            )
             raise
         delay = retry_delay(attempt)
-        logger.warning("e-mail to %s failed (attempt %d), retrying in %s", message["to"], attempt, delay)
+        logger.warning(
+            "e-mail to %s failed (attempt %d), retrying in %s", message["to"], attempt, delay
+        )
         retry = deliver_email
         if task_backends[deliver_email.backend].supports_defer:
             retry = deliver_email.using(run_after=timezone.now() + delay)

@@ -32,8 +32,10 @@ class MaximumLengthValidator:
 
     def get_help_text(self):
         return ngettext(
-            "Your password can contain up to %(max_length)d character; spaces and any symbol are welcome.",
-            "Your password can contain up to %(max_length)d characters; spaces and any symbol are welcome.",
+            "Your password can contain up to %(max_length)d character; "
+            "spaces and any symbol are welcome.",
+            "Your password can contain up to %(max_length)d characters; "
+            "spaces and any symbol are welcome.",
             self.max_length,
         ) % {"max_length": self.max_length}
 

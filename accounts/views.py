@@ -1,9 +1,11 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -36,7 +38,14 @@ def healthz(request):
 
 
 def help_page(request):
-    return render(request, "accounts/help.html", {"helpdesk_emails": settings.HELPDESK_EMAILS})
+    return render(
+        request,
+        "accounts/help.html",
+        {
+            "helpdesk_emails": settings.HELPDESK_EMAILS,
+            "resend_url": reverse("account_email_verification_sent"),
+        },
+    )
 
 
 def privacy(request):
@@ -61,6 +70,9 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
-
-
+    has_second_factor = Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists()
+    return render(
+        request, "accounts/profile.html", {"form": form, "has_second_factor": has_second_factor}
+    )

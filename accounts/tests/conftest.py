@@ -1,0 +1,62 @@
+"""The people of the identity story, and helpers to walk through its pages."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import PASSWORD, UserFactory
+
+NEW_PASSWORD = "a long and quiet river 2024"
+
+
+@pytest.fixture(autouse=True)
+def _captcha_test_mode(monkeypatch):
+    # django-simple-captcha copies CAPTCHA_TEST_MODE at import time, so the
+    # root conftest's settings override does not reach it: patch its copy.
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="marie.curie@example.eu", first_name="Marie", last_name="Curie")
+
+
+@pytest.fixture
+def validator(db):
+    """A validator of INAO: staff who may decide requests."""
+    return UserFactory(email="validator@inao.example.fr", is_staff=True)
+
+
+def signup_data(**overrides):
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada.lovelace@example.eu",
+        "email2": "ada.lovelace@example.eu",
+        "email_language": "en",
+        "captcha_0": "anything",
+        "captcha_1": "PASSED",
+        "accept_privacy": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def link_in(message) -> str:
+    """The first portal link in an e-mail's text."""
+    match = re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body)
+    assert match, message.body
+    return match.group(0)
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def outbox():
+    return mail.outbox
+
+
+__all__ = ["NEW_PASSWORD", "PASSWORD", "link_in", "path_of", "signup_data"]
