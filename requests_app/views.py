@@ -1,6 +1,245 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from entities.models import Organisation
+from requests_app import services
+from requests_app.forms import RejectForm, RequestForm
+from requests_app.models import AuthorisationRequest, Notification, RequestEvent
+
+SESSION_PENDING_OPERATOR = "pending_operator"
 
 
+def _request_for(user, pk: int) -> AuthorisationRequest:
+    """The request if this person sent it or may decide it; 404 otherwise."""
+    request = get_object_or_404(
+        AuthorisationRequest.objects.with_related().prefetch_related(
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
+        ),
+        pk=pk,
+    )
+    if not services.can_see(user=user, request=request):
+        raise Http404
+    return request
+
+
+def _organisation_url(organisation: Organisation) -> str:
+    if hasattr(organisation, "get_absolute_url"):
+        return organisation.get_absolute_url()
+    try:
+        return reverse("entities:organisation", args=[organisation.pk])
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def _initial_contact(user, phone: str = "") -> dict:
+    last = (
+        AuthorisationRequest.objects.filter(applicant=user)
+        .exclude(contact_phone="")
+        .order_by("-submitted_at")
+        .values_list("contact_phone", flat=True)
+        .first()
+    )
+    return {"contact_email": user.email, "contact_phone": str(phone or "") or last or ""}
+
+
+@login_required
+def role_choice(request):
+    return render(request, "requests_app/role_choice.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request, organisation_pk: int):
+    organisation = get_object_or_404(Organisation.objects.select_related("control_body"), pk=organisation_pk)
+    form = RequestForm(request.POST or None, initial=_initial_contact(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_submit(
+                applicant=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+            return redirect(_organisation_url(organisation))
+        messages.success(
+            request,
+            _("Your authorisation request for %(organisation)s has been sent.")
+            % {"organisation": organisation},
+        )
+        return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "action": reverse("requests:request_create", args=[organisation.pk]),
+        "cancel_url": _organisation_url(organisation),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "requests_app/_request_form.html", context)
+    return render(request, "requests_app/request_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def operator_request(request):
-    """Placeholder until the requests app lands: see entities.views.operator_create."""
-    raise Http404
+    """Second step of "Create a new operator": the request that creates it when sent."""
+    from entities.forms import OperatorForm
+
+    data = request.session.get(SESSION_PENDING_OPERATOR)
+    operator_form = OperatorForm(data=data) if data else None
+    if operator_form is None or not operator_form.is_valid():
+        return redirect("entities:operator_create")
+    operator = operator_form.cleaned_data
+    form = RequestForm(
+        request.POST or None, initial=_initial_contact(request.user, operator.get("phone"))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_submit_new_operator(
+                applicant=request.user, operator_data=operator, **form.cleaned_data
+            )
+        except (ValidationError, services.RequestError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+            return redirect("entities:operator_create")
+        request.session.pop(SESSION_PENDING_OPERATOR, None)
+        messages.success(
+            request,
+            _("Your request to create %(organisation)s has been sent.")
+            % {"organisation": created.organisation},
+        )
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "requests_app/operator_request.html",
+        {
+            "form": form,
+            "operator": operator,
+            "action": reverse("requests:operator_request"),
+            "cancel_url": reverse("entities:operator_create"),
+        },
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    authorisation_request = _request_for(request.user, pk)
+    return render(
+        request,
+        "requests_app/detail.html",
+        {
+            "req": authorisation_request,
+            "can_decide": authorisation_request.is_pending
+            and services.can_decide(user=request.user, request=authorisation_request),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    authorisation_request = _request_for(request.user, pk)
+    if authorisation_request.applicant_id != request.user.pk:
+        raise Http404
+    try:
+        services.request_withdraw(request=authorisation_request, by=request.user)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request has been withdrawn."))
+    return redirect("accounts:profile")
+
+
+def _decidable(user, pk: int) -> AuthorisationRequest:
+    authorisation_request = _request_for(user, pk)
+    if not services.can_decide(user=user, request=authorisation_request):
+        raise Http404
+    return authorisation_request
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    authorisation_request = _decidable(request.user, pk)
+    try:
+        services.request_approve(request=authorisation_request, decided_by=request.user)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You approved the request of %(applicant)s.") % {"applicant": authorisation_request.applicant},
+        )
+    return redirect("requests:to_decide")
+
+
+@login_required
+@require_POST
+def reject(request, pk: int):
+    authorisation_request = _decidable(request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "requests_app/detail.html",
+            {"req": authorisation_request, "can_decide": True, "reject_form": form},
+            status=400,
+        )
+    try:
+        services.request_reject(
+            request=authorisation_request, decided_by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You rejected the request of %(applicant)s.") % {"applicant": authorisation_request.applicant},
+        )
+    return redirect("requests:to_decide")
+
+
+@login_required
+def to_decide(request):
+    """Operator administrators: their colleagues' requests to join."""
+    pending = (
+        AuthorisationRequest.objects.administered_by(request.user)
+        .pending()
+        .exclude(applicant=request.user)
+        .with_related()
+        .distinct()
+    )
+    return render(request, "requests_app/to_decide.html", {"requests": pending})
+
+
+@login_required
+def notifications(request):
+    items = (
+        Notification.objects.filter(user=request.user)
+        .select_related("request__organisation", "request__applicant")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    return render(request, "requests_app/notifications.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    return redirect("requests:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("requests:notifications")

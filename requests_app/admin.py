@@ -1,0 +1,301 @@
+"""The validators' queue in the Django admin.
+
+Validators (staff users bound to one authority) see only the requests routed to
+their authority; superusers see all. Nothing here edits a request directly:
+Approve and Reject are custom views that call the services.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from entities.models import Membership, Organisation
+from entities.models import Status as OrganisationStatus
+from requests_app import services
+from requests_app.forms import RejectForm
+from requests_app.models import AuthorisationRequest, RequestEvent, RequestKind, Validator
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Overdue")), ("no", gettext_lazy("On time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.not_overdue()
+        return queryset
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = gettext_lazy("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        countries = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("organisation__country", flat=True)
+            .distinct()
+        )
+        names = dict(Organisation._meta.get_field("country").choices)
+        return sorted(((code, names.get(code, code)) for code in countries), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(organisation__country=self.value())
+        return queryset
+
+
+def _message_for(error: services.RequestError) -> str:
+    return str(error)
+
+
+@admin.register(AuthorisationRequest)
+class AuthorisationRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "submitted_at",
+        "applicant_name",
+        "organisation_name",
+        "organisation_eori",
+        "kind",
+        "country",
+        "status",
+        "due_date",
+        "overdue_flag",
+    ]
+    list_display_links = ["submitted_at", "applicant_name"]
+    list_filter = ["status", "kind", CountryFilter, OverdueFilter]
+    search_fields = [
+        "applicant__email",
+        "applicant__first_name",
+        "applicant__last_name",
+        "organisation__name",
+        "=organisation__eori",
+    ]
+    ordering = ["submitted_at", "pk"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["bulk_approve"]
+    change_form_template = "admin/requests_app/authorisationrequest/change_form.html"
+
+    # --- what a validator sees --------------------------------------------------
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .for_validator(request.user)
+            .select_related("applicant", "organisation", "organisation__control_body", "routed_to")
+        )
+
+    @admin.display(description=gettext_lazy("applicant"), ordering="applicant__last_name")
+    def applicant_name(self, obj):
+        return format_html("{}<br>{}", obj.applicant, obj.applicant.email)
+
+    @admin.display(description=gettext_lazy("organisation"), ordering="organisation__name")
+    def organisation_name(self, obj):
+        return obj.organisation.name
+
+    @admin.display(description=gettext_lazy("EORI number"))
+    def organisation_eori(self, obj):
+        return obj.organisation.identifier or "–"
+
+    @admin.display(description=gettext_lazy("country"), ordering="organisation__country")
+    def country(self, obj):
+        return obj.organisation.country.name
+
+    @admin.display(description=gettext_lazy("overdue"), boolean=True)
+    def overdue_flag(self, obj):
+        return obj.is_overdue
+
+    # --- nothing is edited, added or deleted by hand -------------------------------
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is not None and allowed:
+            return self.get_queryset(request).filter(pk=obj.pk).exists()
+        return allowed
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("requests_app.decide_authorisationrequest"):
+            actions.pop("bulk_approve", None)
+        return actions
+
+    @admin.action(description=gettext_lazy("Approve the selected requests"))
+    def bulk_approve(self, request, queryset):
+        approved, refused = 0, []
+        for authorisation_request in queryset.pending():
+            try:
+                services.request_approve(request=authorisation_request, decided_by=request.user)
+                approved += 1
+            except services.RequestError as error:
+                refused.append(f"{authorisation_request}: {error}")
+        if approved:
+            self.message_user(
+                request, _("%(count)d request(s) approved.") % {"count": approved}, messages.SUCCESS
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+        if not approved and not refused:
+            self.message_user(request, _("None of the selected requests is pending."), messages.WARNING)
+
+    # --- the request page with Approve and Reject ------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", wrap(self.approve_view), name="%s_%s_approve" % info),
+            path("<int:pk>/reject/", wrap(self.reject_view), name="%s_%s_reject" % info),
+            path(
+                "membership/<int:pk>/admin/",
+                wrap(self.membership_admin_view),
+                name="%s_%s_membership_admin" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get_visible(self, request, pk) -> AuthorisationRequest:
+        obj = (
+            self.get_queryset(request)
+            .prefetch_related(Prefetch("events", queryset=RequestEvent.objects.select_related("actor")))
+            .filter(pk=pk)
+            .first()
+        )
+        if obj is None or not self.has_view_permission(request):
+            raise Http404
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self._get_visible(request, object_id)
+        return self._render(request, obj, RejectForm())
+
+    def _render(self, request, obj, reject_form, status=200):
+        organisation = obj.organisation
+        duplicates = []
+        if organisation.is_operator:
+            from entities.services import operator_with_eori, similar_operators
+
+            same_eori = operator_with_eori(organisation.eori, exclude_pk=organisation.pk)
+            similar = [
+                o
+                for o in similar_operators(name=organisation.name, country=organisation.country)
+                if o.pk != organisation.pk
+            ]
+            duplicates = ([same_eori] if same_eori else []) + [o for o in similar if o != same_eori]
+        members = list(
+            Membership.objects.filter(organisation=organisation).select_related("user").order_by("pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Authorisation request"),
+            "req": obj,
+            "organisation": organisation,
+            "duplicates": duplicates,
+            "members": members,
+            "can_manage_admins": services.can_manage_admins(user=request.user, organisation=organisation),
+            "can_decide": obj.is_pending
+            and request.user.has_perm("requests_app.decide_authorisationrequest")
+            and services.can_decide(user=request.user, request=obj),
+            "reject_form": reject_form,
+            "is_new_operator": obj.kind == RequestKind.NEW_OPERATOR
+            and organisation.status == OrganisationStatus.NEW,
+        }
+        return TemplateResponse(request, self.change_form_template, context, status=status)
+
+    def _check_decide(self, request, obj):
+        if not request.user.has_perm("requests_app.decide_authorisationrequest"):
+            raise PermissionDenied
+
+    def _change_url(self, obj):
+        return reverse("admin:requests_app_authorisationrequest_change", args=[obj.pk])
+
+    def approve_view(self, request, pk):
+        return require_POST(self._approve)(request, pk)
+
+    def _approve(self, request, pk):
+        obj = self._get_visible(request, pk)
+        self._check_decide(request, obj)
+        try:
+            services.request_approve(request=obj, decided_by=request.user)
+        except services.RequestError as error:
+            self.message_user(request, _message_for(error), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(obj))
+        self.message_user(request, _("The request has been approved."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
+
+    def reject_view(self, request, pk):
+        return require_POST(self._reject)(request, pk)
+
+    def _reject(self, request, pk):
+        obj = self._get_visible(request, pk)
+        self._check_decide(request, obj)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, obj, form, status=400)
+        try:
+            services.request_reject(request=obj, decided_by=request.user, reason=form.cleaned_data["reason"])
+        except services.RequestError as error:
+            self.message_user(request, _message_for(error), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(obj))
+        self.message_user(request, _("The request has been rejected."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
+
+    def membership_admin_view(self, request, pk):
+        return require_POST(self._membership_admin)(request, pk)
+
+    def _membership_admin(self, request, pk):
+        membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
+        back = request.POST.get("request")
+        try:
+            if request.POST.get("grant") == "1":
+                services.admin_grant(membership=membership, by=request.user)
+                self.message_user(
+                    request, _("%(user)s is now an administrator.") % {"user": membership.user}
+                )
+            else:
+                services.admin_revoke(membership=membership, by=request.user)
+                self.message_user(
+                    request, _("%(user)s is no longer an administrator.") % {"user": membership.user}
+                )
+        except services.RequestNotAllowed as error:
+            raise Http404 from error
+        if back and back.isdigit():
+            return HttpResponseRedirect(
+                reverse("admin:requests_app_authorisationrequest_change", args=[int(back)])
+            )
+        return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
+
+
+@admin.register(Validator)
+class ValidatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "authority"]
+    list_select_related = ["user", "authority"]
+    search_fields = ["user__email", "authority__name", "authority__short_name"]
+    autocomplete_fields = []
+    raw_id_fields = ["user"]
+

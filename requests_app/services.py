@@ -1,0 +1,379 @@
+"""Workflows of authorisation requests: submit, decide, withdraw, notify.
+
+Views, admin actions and management commands all call these functions.
+
+A decision happens exactly once, even when two validators click at the same
+moment: the status changes through a conditional UPDATE
+(`... WHERE pk = ? AND status = 'pending'`) and only the caller whose UPDATE
+touched the row goes on; the other gets `RequestNotPending`. On PostgreSQL the
+row is also locked first (`select_for_update`) so the loser waits and then reads
+the winner's decision; SQLite ignores row locks, but its IMMEDIATE transactions
+serialise writers and the conditional UPDATE still decides once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.services import email_send
+from entities.models import Kind, Membership, Organisation
+from entities.models import Status as OrganisationStatus
+from requests_app.models import (
+    AuthorisationRequest,
+    EventAction,
+    Notification,
+    NotificationVerb,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    Validator,
+    due_date_for,
+)
+
+User = get_user_model()
+
+
+class RequestError(Exception):
+    """A refusal whose message can be shown to the person as it is."""
+
+
+class RequestNotPending(RequestError):
+    pass
+
+
+class RequestNotAllowed(RequestError):
+    pass
+
+
+# --- Who may do what -----------------------------------------------------------
+
+
+def can_decide(*, user, request: AuthorisationRequest) -> bool:
+    """Superusers; validators of the authority it is routed to; for an attachment, the operator's admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.pk == request.applicant_id:
+        return False
+    if user.is_staff and request.routed_to_id is not None:
+        if Validator.objects.filter(user=user, authority_id=request.routed_to_id).exists():
+            return True
+    if request.kind == RequestKind.ATTACHMENT:
+        return Membership.objects.filter(
+            user=user, organisation_id=request.organisation_id, is_admin=True
+        ).exists()
+    return False
+
+
+def can_see(*, user, request: AuthorisationRequest) -> bool:
+    return user.pk == request.applicant_id or can_decide(user=user, request=request)
+
+
+def can_manage_admins(*, user, organisation: Organisation) -> bool:
+    """Superusers and validators of the organisation's country's competent authority."""
+    if user.is_superuser:
+        return True
+    authority = Organisation.objects.central_authority_of(organisation.country)
+    return (
+        authority is not None
+        and user.is_staff
+        and Validator.objects.filter(user=user, authority=authority).exists()
+    )
+
+
+# --- Submitting ------------------------------------------------------------------
+
+
+def _check_can_request(*, applicant, organisation: Organisation) -> None:
+    if not organisation.accepts_requests:
+        raise RequestError(
+            _("%(organisation)s is %(status)s: it does not accept requests.")
+            % {"organisation": organisation, "status": organisation.get_status_display().lower()}
+        )
+    if Membership.objects.filter(user=applicant, organisation=organisation).exists():
+        raise RequestError(_("You are already a member of %(organisation)s.") % {"organisation": organisation})
+    if (
+        AuthorisationRequest.objects.pending()
+        .filter(applicant=applicant, organisation=organisation)
+        .exists()
+    ):
+        raise RequestError(
+            _("You already have a pending request for %(organisation)s.") % {"organisation": organisation}
+        )
+
+
+def _create_request(
+    *,
+    applicant,
+    organisation: Organisation,
+    kind: str,
+    message: str,
+    contact_email: str,
+    contact_phone: str,
+) -> AuthorisationRequest:
+    now = timezone.now()
+    has_admin = (
+        kind == RequestKind.ATTACHMENT
+        and organisation.kind == Kind.OPERATOR
+        and Membership.objects.filter(organisation=organisation, is_admin=True).exists()
+    )
+    try:
+        # A savepoint, so that a lost race leaves the outer transaction usable.
+        with transaction.atomic():
+            request = AuthorisationRequest.objects.create(
+                applicant=applicant,
+                organisation=organisation,
+                kind=kind,
+                message=message.strip(),
+                contact_email=contact_email or applicant.email,
+                contact_phone=str(contact_phone or ""),
+                routed_to=Organisation.objects.central_authority_of(organisation.country),
+                to_operator_admins=has_admin,
+                submitted_at=now,
+                due_date=due_date_for(now, organisation.country),
+            )
+    except IntegrityError as error:
+        # Two submissions at once: the one-pending-request constraint kept one.
+        raise RequestError(
+            _("You already have a pending request for %(organisation)s.") % {"organisation": organisation}
+        ) from error
+    _record(request=request, actor=applicant, action=EventAction.SUBMITTED, from_status="")
+    _notify_submitted(request=request)
+    return request
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    applicant,
+    organisation: Organisation,
+    message: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> AuthorisationRequest:
+    """Ask to be attached to an existing organisation."""
+    _check_can_request(applicant=applicant, organisation=organisation)
+    return _create_request(
+        applicant=applicant,
+        organisation=organisation,
+        kind=RequestKind.ATTACHMENT,
+        message=message,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+
+
+@transaction.atomic
+def request_submit_new_operator(
+    *,
+    applicant,
+    operator_data: dict,
+    message: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> AuthorisationRequest:
+    """Create an operator and the request to validate it, together or not at all."""
+    from entities.services import operator_create
+
+    operator = operator_create(data=operator_data, created_by=applicant)
+    return _create_request(
+        applicant=applicant,
+        organisation=operator,
+        kind=RequestKind.NEW_OPERATOR,
+        message=message,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+
+
+# --- Deciding ----------------------------------------------------------------------
+
+
+def _close(
+    *, request: AuthorisationRequest, to_status: str, actor, reason: str = ""
+) -> AuthorisationRequest:
+    """Move a pending request to `to_status` exactly once; raise RequestNotPending otherwise."""
+    # PostgreSQL: wait for a concurrent decision to commit, then see it.
+    AuthorisationRequest.objects.select_for_update().filter(pk=request.pk).first()
+    now = timezone.now()
+    changed = AuthorisationRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
+        status=to_status, decided_by=actor, decided_at=now, reason=reason
+    )
+    fresh = AuthorisationRequest.objects.with_related().get(pk=request.pk)
+    if not changed:
+        raise RequestNotPending(
+            _("This request is no longer pending: it has been %(status)s.")
+            % {"status": fresh.get_status_display().lower()}
+        )
+    _record(
+        request=fresh,
+        actor=actor,
+        action=to_status,
+        from_status=RequestStatus.PENDING,
+        note=reason,
+    )
+    return fresh
+
+
+def _check_can_decide(*, user, request: AuthorisationRequest) -> None:
+    if not can_decide(user=user, request=request):
+        raise RequestNotAllowed(_("You may not decide this request."))
+
+
+@transaction.atomic
+def request_approve(*, request: AuthorisationRequest, decided_by) -> AuthorisationRequest:
+    """Approve: a new operator becomes Valid with the applicant as its administrator;
+    an attachment creates the membership (the first approved member of an operator administers it)."""
+    _check_can_decide(user=decided_by, request=request)
+    request = _close(request=request, to_status=RequestStatus.APPROVED, actor=decided_by)
+    organisation = request.organisation
+    if request.kind == RequestKind.NEW_OPERATOR:
+        Organisation.objects.filter(pk=organisation.pk, status=OrganisationStatus.NEW).update(
+            status=OrganisationStatus.VALID
+        )
+        is_admin = True
+    else:
+        is_admin = (
+            organisation.kind == Kind.OPERATOR
+            and not Membership.objects.filter(organisation=organisation, is_admin=True).exists()
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=request.applicant, organisation=organisation, defaults={"is_admin": is_admin}
+    )
+    if not created and is_admin and not membership.is_admin:
+        membership.is_admin = True
+        membership.save(update_fields=["is_admin"])
+    _notify_decided(request=request)
+    return request
+
+
+@transaction.atomic
+def request_reject(*, request: AuthorisationRequest, decided_by, reason: str) -> AuthorisationRequest:
+    """Reject with a reason the applicant reads; a new operator becomes Rejected."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Give the reason for the rejection: the applicant will read it."))
+    _check_can_decide(user=decided_by, request=request)
+    request = _close(
+        request=request, to_status=RequestStatus.REJECTED, actor=decided_by, reason=reason
+    )
+    if request.kind == RequestKind.NEW_OPERATOR:
+        _reject_new_operator(request.organisation)
+    _notify_decided(request=request)
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: AuthorisationRequest, by) -> AuthorisationRequest:
+    """The applicant takes back a pending request."""
+    if by.pk != request.applicant_id:
+        raise RequestNotAllowed(_("Only the person who sent a request may withdraw it."))
+    request = _close(request=request, to_status=RequestStatus.WITHDRAWN, actor=by)
+    if request.kind == RequestKind.NEW_OPERATOR:
+        # Nobody will validate it now: free its EORI rather than leave an orphan behind.
+        _reject_new_operator(request.organisation)
+    return request
+
+
+def _reject_new_operator(organisation: Organisation) -> None:
+    Organisation.objects.filter(pk=organisation.pk, status=OrganisationStatus.NEW).update(
+        status=OrganisationStatus.REJECTED
+    )
+
+
+# --- Operator administrators -------------------------------------------------------
+
+
+@transaction.atomic
+def admin_grant(*, membership: Membership, by) -> Membership:
+    """Make a member an administrator of their operator (the competent authority decides)."""
+    if not can_manage_admins(user=by, organisation=membership.organisation):
+        raise RequestNotAllowed(_("You may not change the administrators of this organisation."))
+    Membership.objects.filter(pk=membership.pk).update(is_admin=True)
+    membership.is_admin = True
+    return membership
+
+
+@transaction.atomic
+def admin_revoke(*, membership: Membership, by) -> Membership:
+    if not can_manage_admins(user=by, organisation=membership.organisation):
+        raise RequestNotAllowed(_("You may not change the administrators of this organisation."))
+    Membership.objects.filter(pk=membership.pk).update(is_admin=False)
+    membership.is_admin = False
+    return membership
+
+
+# --- History and notifications -------------------------------------------------------
+
+
+def _record(*, request, actor, action: str, from_status: str, note: str = "") -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=request.status,
+        note=note,
+    )
+
+
+def deciders_of(request: AuthorisationRequest):
+    """The people who may decide a request and asked to hear of new ones would be in this list."""
+    if request.to_operator_admins:
+        return User.objects.filter(
+            memberships__organisation=request.organisation, memberships__is_admin=True, is_active=True
+        )
+    if request.routed_to_id is None:
+        return User.objects.filter(is_superuser=True, is_active=True)
+    return User.objects.filter(
+        validator__authority_id=request.routed_to_id, is_staff=True, is_active=True
+    )
+
+
+def portal_url() -> str:
+    """The portal's address for links in e-mails (PORTAL_URL, else the development server)."""
+    return getattr(settings, "PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _send(*, user, prefix: str, context: dict) -> None:
+    # Dates in the e-mail are in the recipient's time zone, words in their e-mail language.
+    with timezone.override(user.time_zone), translation.override(user.email_language):
+        email_send(
+            to=user.email,
+            template_prefix=f"requests_app/email/{prefix}",
+            context={"recipient": user, "portal_url": portal_url(), **context},
+            language=user.email_language,
+        )
+
+
+def _notify_submitted(*, request: AuthorisationRequest) -> None:
+    applicant = request.applicant
+    Notification.objects.create(user=applicant, verb=NotificationVerb.RECEIPT, request=request)
+    _send(user=applicant, prefix="receipt", context={"request": request})
+    deciders = list(deciders_of(request).exclude(pk=applicant.pk))
+    Notification.objects.bulk_create(
+        Notification(user=user, verb=NotificationVerb.NEW_REQUEST, request=request) for user in deciders
+    )
+    for user in deciders:
+        if user.notify_new_requests_by_email:
+            if request.to_operator_admins:
+                path = reverse("requests:detail", args=[request.pk])
+            else:
+                path = reverse("admin:requests_app_authorisationrequest_change", args=[request.pk])
+            _send(user=user, prefix="new_request", context={"request": request, "decide_path": path})
+
+
+def _notify_decided(*, request: AuthorisationRequest) -> None:
+    applicant = request.applicant
+    verb = (
+        NotificationVerb.APPROVED if request.status == RequestStatus.APPROVED else NotificationVerb.REJECTED
+    )
+    Notification.objects.create(user=applicant, verb=verb, request=request)
+    if applicant.notify_decisions_by_email:
+        _send(user=applicant, prefix="decision", context={"request": request})
