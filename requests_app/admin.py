@@ -51,7 +51,9 @@ class CountryFilter(admin.SimpleListFilter):
             .distinct()
         )
         names = dict(Organisation._meta.get_field("country").choices)
-        return sorted(((code, names.get(code, code)) for code in countries), key=lambda c: str(c[1]))
+        return sorted(
+            ((code, names.get(code, code)) for code in countries), key=lambda c: str(c[1])
+        )
 
     def queryset(self, request, queryset):
         if self.value():
@@ -160,7 +162,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         for line in refused:
             self.message_user(request, line, messages.ERROR)
         if not approved and not refused:
-            self.message_user(request, _("None of the selected requests is pending."), messages.WARNING)
+            self.message_user(
+                request, _("None of the selected requests is pending."), messages.WARNING
+            )
 
     # --- the request page with Approve and Reject ------------------------------------
 
@@ -168,12 +172,12 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/approve/", wrap(self.approve_view), name="%s_%s_approve" % info),
-            path("<int:pk>/reject/", wrap(self.reject_view), name="%s_%s_reject" % info),
+            path("<int:pk>/approve/", wrap(self.approve_view), name="{}_{}_approve".format(*info)),
+            path("<int:pk>/reject/", wrap(self.reject_view), name="{}_{}_reject".format(*info)),
             path(
                 "membership/<int:pk>/admin/",
                 wrap(self.membership_admin_view),
-                name="%s_%s_membership_admin" % info,
+                name="{}_{}_membership_admin".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -181,7 +185,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
     def _get_visible(self, request, pk) -> AuthorisationRequest:
         obj = (
             self.get_queryset(request)
-            .prefetch_related(Prefetch("events", queryset=RequestEvent.objects.select_related("actor")))
+            .prefetch_related(
+                Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
+            )
             .filter(pk=pk)
             .first()
         )
@@ -207,7 +213,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             ]
             duplicates = ([same_eori] if same_eori else []) + [o for o in similar if o != same_eori]
         members = list(
-            Membership.objects.filter(organisation=organisation).select_related("user").order_by("pk")
+            Membership.objects.filter(organisation=organisation)
+            .select_related("user")
+            .order_by("pk")
         )
         context = {
             **self.admin_site.each_context(request),
@@ -217,7 +225,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             "organisation": organisation,
             "duplicates": duplicates,
             "members": members,
-            "can_manage_admins": services.can_manage_admins(user=request.user, organisation=organisation),
+            "can_manage_admins": services.can_manage_admins(
+                user=request.user, organisation=organisation
+            ),
             "can_decide": obj.is_pending
             and request.user.has_perm("requests_app.decide_authorisationrequest")
             and services.can_decide(user=request.user, request=obj),
@@ -258,7 +268,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         if not form.is_valid():
             return self._render(request, obj, form, status=400)
         try:
-            services.request_reject(request=obj, decided_by=request.user, reason=form.cleaned_data["reason"])
+            services.request_reject(
+                request=obj, decided_by=request.user, reason=form.cleaned_data["reason"]
+            )
         except services.RequestError as error:
             self.message_user(request, _message_for(error), messages.ERROR)
             return HttpResponseRedirect(self._change_url(obj))
@@ -269,7 +281,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         return require_POST(self._membership_admin)(request, pk)
 
     def _membership_admin(self, request, pk):
-        membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
+        membership = get_object_or_404(
+            Membership.objects.select_related("organisation", "user"), pk=pk
+        )
         back = request.POST.get("request")
         try:
             if request.POST.get("grant") == "1":
@@ -280,7 +294,8 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             else:
                 services.admin_revoke(membership=membership, by=request.user)
                 self.message_user(
-                    request, _("%(user)s is no longer an administrator.") % {"user": membership.user}
+                    request,
+                    _("%(user)s is no longer an administrator.") % {"user": membership.user},
                 )
         except services.RequestNotAllowed as error:
             raise Http404 from error
@@ -298,4 +313,3 @@ class ValidatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "authority__name", "authority__short_name"]
     autocomplete_fields = []
     raw_id_fields = ["user"]
-

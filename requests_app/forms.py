@@ -10,7 +10,9 @@ class RequestForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Optional: why you ask, your role in the organisation (at most 1000 characters)."),
+        help_text=_(
+            "Optional: why you ask, your role in the organisation (at most 1000 characters)."
+        ),
     )
     contact_email = forms.EmailField(
         label=_("Contact e-mail"),

@@ -38,7 +38,7 @@ def is_working_day(day: datetime.date, country: str) -> bool:
 
 
 def working_days_after(start: datetime.date, days: int, country: str) -> datetime.date:
-    """The `days`-th working day after `start` (weekends and the country's public holidays excluded)."""
+    """The n-th working day after `start`, weekends and the country's public holidays excluded."""
     day = start
     while days > 0:
         day += datetime.timedelta(days=1)
@@ -52,7 +52,7 @@ def working_today() -> datetime.date:
 
 
 def due_date_for(submitted_at: datetime.datetime, country: str) -> datetime.date:
-    """Two working days after submission (submitted on Thursday 2 April 2026 in France: Tuesday 7)."""
+    """Two working days after submission (sent Thursday 2 April 2026 in France: due Tuesday 7)."""
     start = submitted_at.astimezone(WORKING_TIME_ZONE).date()
     return working_days_after(start, DECISION_WORKING_DAYS, country)
 
@@ -91,7 +91,7 @@ class AuthorisationRequestQuerySet(models.QuerySet):
         )
 
     def for_validator(self, user):
-        """What a staff user may see in the admin queue: superusers everything, validators their authority's."""
+        """The admin queue of a staff user: all for superusers, their authority's for validators."""
         if user.is_superuser:
             return self
         validator = Validator.objects.filter(user=user).first() if user.is_staff else None
@@ -139,7 +139,9 @@ class AuthorisationRequest(models.Model):
         limit_choices_to={"kind": "authority"},
     )
     # Set at submission when the operator already had an administrator: they decide first.
-    to_operator_admins = models.BooleanField(_("decided by the operator's administrators"), default=False)
+    to_operator_admins = models.BooleanField(
+        _("decided by the operator's administrators"), default=False
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     due_date = models.DateField(_("due date"))
     decided_by = models.ForeignKey(
@@ -159,7 +161,9 @@ class AuthorisationRequest(models.Model):
         verbose_name = _("authorisation request")
         verbose_name_plural = _("authorisation requests")
         ordering = ["submitted_at", "pk"]
-        permissions = [("decide_authorisationrequest", _("Can approve or reject authorisation requests"))]
+        permissions = [
+            ("decide_authorisationrequest", _("Can approve or reject authorisation requests"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "organisation"],
@@ -180,7 +184,7 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["routed_to", "status", "submitted_at"], name="request_queue"),
             # "My requests" on the profile and home: WHERE applicant = ? ORDER BY submitted_at.
             models.Index(fields=["applicant", "submitted_at"], name="request_applicant"),
-            # Operator administrators' list and duplicate checks: WHERE organisation = ? AND status = ?.
+            # Operator admins' list and duplicate checks: WHERE organisation = ? AND status = ?.
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
@@ -248,7 +252,9 @@ class RequestEvent(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     action = models.CharField(_("what"), max_length=16, choices=EventAction.choices)
-    from_status = models.CharField(_("from"), max_length=16, choices=RequestStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=RequestStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=RequestStatus.choices)
     note = models.TextField(_("note"), blank=True)
 

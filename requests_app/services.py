@@ -54,16 +54,19 @@ class RequestNotAllowed(RequestError):
 
 
 def can_decide(*, user, request: AuthorisationRequest) -> bool:
-    """Superusers; validators of the authority it is routed to; for an attachment, the operator's admins."""
+    """Superusers; validators of the authority it is routed to; operator admins (attachments)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
     if user.pk == request.applicant_id:
         return False
-    if user.is_staff and request.routed_to_id is not None:
-        if Validator.objects.filter(user=user, authority_id=request.routed_to_id).exists():
-            return True
+    if (
+        user.is_staff
+        and request.routed_to_id is not None
+        and Validator.objects.filter(user=user, authority_id=request.routed_to_id).exists()
+    ):
+        return True
     if request.kind == RequestKind.ATTACHMENT:
         return Membership.objects.filter(
             user=user, organisation_id=request.organisation_id, is_admin=True
@@ -97,14 +100,17 @@ def _check_can_request(*, applicant, organisation: Organisation) -> None:
             % {"organisation": organisation, "status": organisation.get_status_display().lower()}
         )
     if Membership.objects.filter(user=applicant, organisation=organisation).exists():
-        raise RequestError(_("You are already a member of %(organisation)s.") % {"organisation": organisation})
+        raise RequestError(
+            _("You are already a member of %(organisation)s.") % {"organisation": organisation}
+        )
     if (
         AuthorisationRequest.objects.pending()
         .filter(applicant=applicant, organisation=organisation)
         .exists()
     ):
         raise RequestError(
-            _("You already have a pending request for %(organisation)s.") % {"organisation": organisation}
+            _("You already have a pending request for %(organisation)s.")
+            % {"organisation": organisation}
         )
 
 
@@ -141,7 +147,8 @@ def _create_request(
     except IntegrityError as error:
         # Two submissions at once: the one-pending-request constraint kept one.
         raise RequestError(
-            _("You already have a pending request for %(organisation)s.") % {"organisation": organisation}
+            _("You already have a pending request for %(organisation)s.")
+            % {"organisation": organisation}
         ) from error
     _record(request=request, actor=applicant, action=EventAction.SUBMITTED, from_status="")
     _notify_submitted(request=request)
@@ -202,9 +209,9 @@ def _close(
     # PostgreSQL: wait for a concurrent decision to commit, then see it.
     AuthorisationRequest.objects.select_for_update().filter(pk=request.pk).first()
     now = timezone.now()
-    changed = AuthorisationRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
-        status=to_status, decided_by=actor, decided_at=now, reason=reason
-    )
+    changed = AuthorisationRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.PENDING
+    ).update(status=to_status, decided_by=actor, decided_at=now, reason=reason)
     fresh = AuthorisationRequest.objects.with_related().get(pk=request.pk)
     if not changed:
         raise RequestNotPending(
@@ -229,7 +236,7 @@ def _check_can_decide(*, user, request: AuthorisationRequest) -> None:
 @transaction.atomic
 def request_approve(*, request: AuthorisationRequest, decided_by) -> AuthorisationRequest:
     """Approve: a new operator becomes Valid with the applicant as its administrator;
-    an attachment creates the membership (the first approved member of an operator administers it)."""
+    an attachment creates the membership (an operator's first approved member administers it)."""
     _check_can_decide(user=decided_by, request=request)
     request = _close(request=request, to_status=RequestStatus.APPROVED, actor=decided_by)
     organisation = request.organisation
@@ -254,7 +261,9 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
 
 
 @transaction.atomic
-def request_reject(*, request: AuthorisationRequest, decided_by, reason: str) -> AuthorisationRequest:
+def request_reject(
+    *, request: AuthorisationRequest, decided_by, reason: str
+) -> AuthorisationRequest:
     """Reject with a reason the applicant reads; a new operator becomes Rejected."""
     reason = (reason or "").strip()
     if not reason:
@@ -327,7 +336,9 @@ def deciders_of(request: AuthorisationRequest):
     """The people who may decide a request and asked to hear of new ones would be in this list."""
     if request.to_operator_admins:
         return User.objects.filter(
-            memberships__organisation=request.organisation, memberships__is_admin=True, is_active=True
+            memberships__organisation=request.organisation,
+            memberships__is_admin=True,
+            is_active=True,
         )
     if request.routed_to_id is None:
         return User.objects.filter(is_superuser=True, is_active=True)
@@ -358,7 +369,8 @@ def _notify_submitted(*, request: AuthorisationRequest) -> None:
     _send(user=applicant, prefix="receipt", context={"request": request})
     deciders = list(deciders_of(request).exclude(pk=applicant.pk))
     Notification.objects.bulk_create(
-        Notification(user=user, verb=NotificationVerb.NEW_REQUEST, request=request) for user in deciders
+        Notification(user=user, verb=NotificationVerb.NEW_REQUEST, request=request)
+        for user in deciders
     )
     for user in deciders:
         if user.notify_new_requests_by_email:
@@ -366,14 +378,95 @@ def _notify_submitted(*, request: AuthorisationRequest) -> None:
                 path = reverse("requests:detail", args=[request.pk])
             else:
                 path = reverse("admin:requests_app_authorisationrequest_change", args=[request.pk])
-            _send(user=user, prefix="new_request", context={"request": request, "decide_path": path})
+            _send(
+                user=user, prefix="new_request", context={"request": request, "decide_path": path}
+            )
 
 
 def _notify_decided(*, request: AuthorisationRequest) -> None:
     applicant = request.applicant
     verb = (
-        NotificationVerb.APPROVED if request.status == RequestStatus.APPROVED else NotificationVerb.REJECTED
+        NotificationVerb.APPROVED
+        if request.status == RequestStatus.APPROVED
+        else NotificationVerb.REJECTED
     )
     Notification.objects.create(user=applicant, verb=verb, request=request)
     if applicant.notify_decisions_by_email:
         _send(user=applicant, prefix="decision", context={"request": request})
+
+
+# --- Validators ---------------------------------------------------------------------
+
+VALIDATORS_GROUP = "Validators"
+# Validating needs to see requests and decide them: nothing else in the admin.
+VALIDATOR_PERMISSIONS = [
+    ("requests_app", "view_authorisationrequest"),
+    ("requests_app", "decide_authorisationrequest"),
+]
+
+
+def validators_group():
+    """The "Validators" group with exactly the permissions validating needs (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=VALIDATORS_GROUP)
+    permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in VALIDATOR_PERMISSIONS
+    ]
+    group.permissions.set(permissions)
+    return group
+
+
+def find_authority(name_or_code: str) -> Organisation:
+    """An authority by its short name (INAO), code or name, ignoring case."""
+    from django.db.models import Q
+
+    value = name_or_code.strip()
+    matches = list(
+        Organisation.objects.authorities()
+        .filter(Q(short_name__iexact=value) | Q(code__iexact=value) | Q(name__iexact=value))
+        .order_by("pk")[:2]
+    )
+    if not matches:
+        raise RequestError(_("No authority is called %(name)s.") % {"name": value})
+    if len(matches) > 1:
+        raise RequestError(
+            _("Several authorities match %(name)s: give its code.") % {"name": value}
+        )
+    return matches[0]
+
+
+@transaction.atomic
+def validator_create(
+    *,
+    email: str,
+    authority: Organisation,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+):
+    """A staff user in the Validators group, bound to one authority. Idempotent on the e-mail."""
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            first_name=first_name or _("Validator"),
+            last_name=last_name or (authority.short_name or authority.name),
+        )
+    elif password:
+        user.set_password(password)
+    user.is_staff = True
+    user.is_active = True
+    user.save()
+    user.groups.add(validators_group())
+    Validator.objects.update_or_create(user=user, defaults={"authority": authority})
+    from allauth.account.models import EmailAddress
+
+    # The person is created by an administrator: the address is taken as proven.
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user

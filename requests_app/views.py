@@ -58,7 +58,9 @@ def role_choice(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request, organisation_pk: int):
-    organisation = get_object_or_404(Organisation.objects.select_related("control_body"), pk=organisation_pk)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("control_body"), pk=organisation_pk
+    )
     form = RequestForm(request.POST or None, initial=_initial_contact(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +177,8 @@ def approve(request, pk: int):
     else:
         messages.success(
             request,
-            _("You approved the request of %(applicant)s.") % {"applicant": authorisation_request.applicant},
+            _("You approved the request of %(applicant)s.")
+            % {"applicant": authorisation_request.applicant},
         )
     return redirect("requests:to_decide")
 
@@ -194,14 +197,17 @@ def reject(request, pk: int):
         )
     try:
         services.request_reject(
-            request=authorisation_request, decided_by=request.user, reason=form.cleaned_data["reason"]
+            request=authorisation_request,
+            decided_by=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except services.RequestError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            _("You rejected the request of %(applicant)s.") % {"applicant": authorisation_request.applicant},
+            _("You rejected the request of %(applicant)s.")
+            % {"applicant": authorisation_request.applicant},
         )
     return redirect("requests:to_decide")
 
@@ -241,5 +247,7 @@ def notification_read(request, pk: int):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     return redirect("requests:notifications")

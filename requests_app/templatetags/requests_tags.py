@@ -16,7 +16,7 @@ def unread_notifications_count(context) -> int:
 
 @register.simple_tag(takes_context=True)
 def my_requests_panel(context, with_history: bool = False) -> dict:
-    """A person's organisations and requests, for the home page and the profile (fixed query count)."""
+    """A person's organisations and requests, for home and profile (a fixed number of queries)."""
     user = context["request"].user
     memberships = list(
         Membership.objects.filter(user=user)
@@ -38,7 +38,10 @@ def my_requests_panel(context, with_history: bool = False) -> dict:
         "has_pending": any(r.status == RequestStatus.PENDING for r in requests),
         "is_admin": is_admin,
         "to_decide_count": (
-            AuthorisationRequest.objects.administered_by(user).pending().exclude(applicant=user).count()
+            AuthorisationRequest.objects.administered_by(user)
+            .pending()
+            .exclude(applicant=user)
+            .count()
             if is_admin
             else 0
         ),
