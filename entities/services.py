@@ -1,13 +1,15 @@
 """Organisation workflows: the directory search, duplicate detection, creation."""
 
+import csv
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from entities.eori import normalise_eori
-from entities.models import Kind, Organisation, Status
+from entities.models import AuthorityKind, Kind, Organisation, Status
 from entities.text import normalise
 
 # Sort keys a person may ask for, and what they mean; anything else -> "name".
@@ -153,3 +155,76 @@ def operator_create(*, data: dict, created_by) -> Organisation:
     operator.full_clean(exclude=["created_by"], validate_constraints=True)
     operator.save()
     return operator
+
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#") and line.strip()]
+    return list(csv.DictReader(lines))
+
+
+@transaction.atomic
+def reference_data_load(*, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Create or update authorities and control bodies from the CSV files, by code.
+
+    Idempotent: a second run changes nothing. New rows are Valid; an existing
+    row keeps the status an administrator gave it.
+    """
+    rows = []
+    for row in _read_csv(data_dir / "central_authorities.csv"):
+        rows.append(
+            (
+                Kind.AUTHORITY,
+                row["code"],
+                {
+                    "name": row["name"],
+                    "short_name": row["short_name"],
+                    "country": row["country"],
+                    "city": row["city"],
+                    "authority_kind": AuthorityKind.CENTRAL,
+                },
+            )
+        )
+    for row in _read_csv(data_dir / "border_control_posts_fr.csv"):
+        rows.append(
+            (
+                Kind.AUTHORITY,
+                row["code"],
+                {
+                    "name": row["name"],
+                    "country": "FR",
+                    "city": row["city"],
+                    "authority_kind": AuthorityKind.BORDER_CONTROL_POST,
+                },
+            )
+        )
+    for row in _read_csv(data_dir / "control_bodies.csv"):
+        rows.append(
+            (
+                Kind.CONTROL_BODY,
+                row["code"],
+                {
+                    "name": row["name"],
+                    "country": row["country"],
+                    "city": row["city"],
+                    "control_body_kind": row["control_body_kind"],
+                },
+            )
+        )
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for kind, code, values in rows:
+        existing = Organisation.objects.filter(kind=kind, code=code).first()
+        if existing is None:
+            Organisation.objects.create(kind=kind, code=code, status=Status.VALID, **values)
+            counts["created"] += 1
+        elif any(getattr(existing, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(existing, field, value)
+            existing.save()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    return counts
