@@ -106,7 +106,7 @@ def operators_generate(*, count: int, seed: int, start: int = 0):
     if not control_bodies:
         raise MissingReferenceData
     every_body = [pk for pks in control_bodies.values() for pk in pks]
-    rng = random.Random(seed * 1_000_003 + start)
+    rng = random.Random(seed * 1_000_003 + start)  # noqa: S311 - demo data, not secrets
     pools = {country: _pools(locale, seed) for locale, country, *_ in LOCALES}
     weights = [weight for _, _, weight, *_ in LOCALES]
     for i in range(start, start + count):

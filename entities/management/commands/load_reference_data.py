@@ -11,10 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = reference_data_load()
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Reference data: {created} created, {updated} updated, {unchanged} unchanged.".format(
-                    **counts
-                )
-            )
-        )
+        message = "Reference data: {created} created, {updated} updated, {unchanged} unchanged."
+        self.stdout.write(self.style.SUCCESS(message.format(**counts)))
