@@ -13,6 +13,7 @@ help:
 	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
 	@echo "make serve    production server (gunicorn, DEBUG off)"
+	@echo "make bench    load-test the pages at 1,000,000 operators (PostgreSQL, wrk)"
 	@echo "make messages re-extract and compile the translation catalogues"
 	@echo "make lint     ruff check and format check"
 
@@ -44,6 +45,11 @@ test: setup
 
 serve: setup
 	@scripts/serve
+
+# PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/traces_bench):
+# seeds 1,000,000 operators, drives each page with wrk, writes docs/benchmarks.md.
+bench: setup
+	@scripts/bench $(BENCH_ARGS)
 
 messages: $(VENV)/.installed
 	for app in accounts entities requests_app; do \

@@ -1,0 +1,863 @@
+"""`make bench`: the portal under load at a million operators, beside its own floor.
+
+On PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/traces_bench,
+created when missing) it migrates, loads the reference data, seeds 1,000,000
+operators (entities' seed_demo) and 100,000 authorisation requests (skipped when
+there), creates a bench applicant and a validator of INAO with sessions, starts
+scripts/serve (gunicorn, DEBUG off) on a free loopback port and drives each page
+with wrk at 1 and 16 connections. It prints a table (requests per second,
+p50/p95/p99, queries per request, ratio to the 20-row floor page) and writes it,
+with a description of the machine, to docs/benchmarks.md.
+
+Run it with `make bench` or `.venv/bin/python scripts/bench.py --help`.
+"""
+
+# ruff: noqa: S311, S603, S607 - a load generator: fixed commands, seeded fake data
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/traces_bench"
+DOC = ROOT / "docs" / "benchmarks.md"
+RUNS_MARKER = "<!-- scripts/bench writes the runs below, newest first; keep the marker. -->"
+KEEP_RUNS = 6
+APPLICANT_EMAIL = "bench-applicant@bench.invalid"
+VALIDATOR_EMAIL = "bench-validator@bench.invalid"
+SEED_APPLICANT_DOMAIN = "seed.bench.invalid"
+REQUESTS_PER_SEED_APPLICANT = 5
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- Environment and database ------------------------------------------------------
+
+
+def configure_environment(args) -> None:
+    """Production settings (DEBUG off), the bench's URLconf, nothing from a developer's .env."""
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["ENV_FILE"] = "/dev/null"
+    os.environ["DEBUG"] = "off"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.bench_settings"
+    os.environ["STATIC_MANIFEST"] = "on"
+    # A fresh key per run: the sessions below are created in this same run.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    # check --deploy refuses the console backend; nothing is mailed during the bench.
+    os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
+    os.environ.setdefault("PASSWORD_BREACH_CHECK", "off")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(f"make bench needs PostgreSQL: DATABASE_URL={url!r} is not a postgres:// URL.")
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                log(f"creating database {name}")
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        sys.exit(f"make bench: cannot reach PostgreSQL at {admin_url}: {error}")
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+# --- Data ----------------------------------------------------------------------------
+
+
+def operator_count() -> int:
+    from entities.models import Organisation
+
+    return Organisation.objects.filter(kind="operator").count()
+
+
+def seed_operators(target: int) -> None:
+    from django.core.management import call_command, get_commands
+
+    have = operator_count()
+    if have >= target:
+        log(f"{have:,} operators already there: seeding skipped")
+        return
+    if "seed_demo" not in get_commands():
+        sys.exit("make bench: entities' `seed_demo` command is missing; it seeds the operators.")
+    log(f"{have:,} operators; seeding {target - have:,} more with seed_demo")
+    started = time.monotonic()
+    call_command("seed_demo", operators=target - have, seed=1)
+    log(f"seeded operators in {time.monotonic() - started:.0f} s")
+
+
+def seed_requests(target: int) -> None:
+    """100,000 requests from 20,000 seeded applicants, with history and memberships.
+
+    requests_app has no bulk seeder: this writes its rows directly with
+    bulk_create, in the shapes its services would (one pending request per
+    person and organisation, routed to the country's central authority, the due
+    date two working days after submission, a decision for the closed ones).
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from entities.models import Membership, Organisation
+    from requests_app.models import (
+        AuthorisationRequest,
+        EventAction,
+        RequestEvent,
+        RequestKind,
+        RequestStatus,
+        due_date_for,
+    )
+
+    have = AuthorisationRequest.objects.count()
+    if have >= target:
+        log(f"{have:,} requests already there: seeding skipped")
+        return
+    wanted = target - have
+    log(f"{have:,} requests; seeding {wanted:,} more")
+    started = time.monotonic()
+    rng = random.Random(have + 6)
+    User = get_user_model()
+    authorities = {
+        str(a.country): a.pk
+        for a in Organisation.objects.authorities().filter(authority_kind="central").order_by("-pk")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, country, status FROM entities_organisation WHERE kind = 'operator' "
+            "ORDER BY random() LIMIT %s",
+            [wanted],
+        )
+        organisations = cursor.fetchall()
+    reviewer = User.objects.filter(is_superuser=True).order_by("pk").first()
+    unusable = make_password(None)
+    applicants_needed = -(-len(organisations) // REQUESTS_PER_SEED_APPLICANT)
+    batch = f"{int(time.time())}"
+    now = timezone.now()
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"applicant-{batch}-{n}@{SEED_APPLICANT_DOMAIN}",
+                    first_name=f"Applicant{n}",
+                    last_name="Seeded",
+                    password=unusable,
+                )
+                for n in range(applicants_needed)
+            ],
+            batch_size=5000,
+        )
+        requests = []
+        for n, (org_id, country, org_status) in enumerate(organisations):
+            submitted = now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 365))
+            roll = rng.random()
+            status = (
+                RequestStatus.PENDING
+                if roll < 0.2
+                else RequestStatus.APPROVED
+                if roll < 0.8
+                else RequestStatus.REJECTED
+                if roll < 0.9
+                else RequestStatus.WITHDRAWN
+            )
+            decided_at = (
+                None if status == RequestStatus.PENDING else submitted + datetime.timedelta(days=1)
+            )
+            requests.append(
+                AuthorisationRequest(
+                    applicant=users[n // REQUESTS_PER_SEED_APPLICANT],
+                    organisation_id=org_id,
+                    kind=RequestKind.NEW_OPERATOR
+                    if org_status == "new"
+                    else RequestKind.ATTACHMENT,
+                    status=status,
+                    message="Please attach me to this operator." if rng.random() < 0.5 else "",
+                    routed_to_id=authorities.get(country),
+                    submitted_at=submitted,
+                    due_date=due_date_for(submitted, country),
+                    decided_at=decided_at,
+                    decided_by=reviewer
+                    if decided_at and status != RequestStatus.WITHDRAWN
+                    else None,
+                    reason="Not a member of this operator."
+                    if status == RequestStatus.REJECTED
+                    else "",
+                )
+            )
+        AuthorisationRequest.objects.bulk_create(requests, batch_size=5000)
+        events, memberships = [], []
+        for request in requests:
+            events.append(
+                RequestEvent(
+                    request=request,
+                    actor=request.applicant,
+                    at=request.submitted_at,
+                    action=EventAction.SUBMITTED,
+                    to_status=RequestStatus.PENDING,
+                )
+            )
+            if request.status != RequestStatus.PENDING:
+                events.append(
+                    RequestEvent(
+                        request=request,
+                        actor=request.decided_by or request.applicant,
+                        at=request.decided_at,
+                        action=request.status,
+                        from_status=RequestStatus.PENDING,
+                        to_status=request.status,
+                        note=request.reason,
+                    )
+                )
+            if request.status == RequestStatus.APPROVED:
+                memberships.append(
+                    Membership(
+                        user_id=request.applicant_id,
+                        organisation_id=request.organisation_id,
+                        is_admin=request.kind == RequestKind.NEW_OPERATOR,
+                    )
+                )
+        RequestEvent.objects.bulk_create(events, batch_size=10000)
+        Membership.objects.bulk_create(memberships, batch_size=10000, ignore_conflicts=True)
+    log(
+        f"seeded {len(requests):,} requests, {len(events):,} events, {len(memberships):,} "
+        f"memberships in {time.monotonic() - started:.0f} s"
+    )
+
+
+def analyse(*, full: bool) -> None:
+    """Fresh statistics (and, after bulk loads, a visibility map for index-only scans)."""
+    from django.db import connection
+
+    statement = "VACUUM ANALYZE" if full else "ANALYZE"
+    log(statement)
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+@dataclass
+class Cast:
+    applicant: object
+    validator: object
+    authority: object
+    organisation: object
+
+
+def ensure_cast() -> Cast:
+    """An applicant with a lived-in profile and a validator of the French authority."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    from entities.models import Membership, Organisation
+    from requests_app.models import (
+        AuthorisationRequest,
+        EventAction,
+        Notification,
+        NotificationVerb,
+        RequestEvent,
+        RequestKind,
+        RequestStatus,
+        Validator,
+        due_date_for,
+    )
+
+    User = get_user_model()
+    authority = Organisation.objects.central_authority_of("FR")
+    if authority is None:
+        sys.exit(
+            "make bench: no central authority for France (load_reference_data should add INAO)."
+        )
+    operators = list(
+        Organisation.objects.operators()
+        .filter(country="FR", control_body__isnull=False, status="valid")
+        .order_by("pk")[:12]
+    )
+    if len(operators) < 12:
+        sys.exit(
+            "make bench: fewer than 12 valid French operators with a control body were seeded."
+        )
+
+    applicant, created = User.objects.get_or_create(
+        email=APPLICANT_EMAIL, defaults={"first_name": "Bench", "last_name": "Applicant"}
+    )
+    if created:
+        applicant.set_unusable_password()
+        applicant.save()
+        now = timezone.now()
+        for n, operator in enumerate(operators[:8]):
+            submitted = now - datetime.timedelta(days=30 - n * 3)
+            status = [RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.REJECTED][n % 3]
+            closed = status != RequestStatus.PENDING
+            request = AuthorisationRequest.objects.create(
+                applicant=applicant,
+                organisation=operator,
+                kind=RequestKind.ATTACHMENT,
+                status=status,
+                message="Bench request",
+                routed_to=authority,
+                submitted_at=submitted,
+                due_date=due_date_for(submitted, "FR"),
+                decided_at=submitted + datetime.timedelta(days=1) if closed else None,
+                reason="Bench reason" if status == RequestStatus.REJECTED else "",
+            )
+            RequestEvent.objects.create(
+                request=request,
+                actor=applicant,
+                at=submitted,
+                action=EventAction.SUBMITTED,
+                to_status=RequestStatus.PENDING,
+            )
+            Notification.objects.create(
+                user=applicant, verb=NotificationVerb.RECEIPT, request=request
+            )
+            if closed:
+                RequestEvent.objects.create(
+                    request=request,
+                    actor=applicant,
+                    at=request.decided_at,
+                    action=status,
+                    from_status=RequestStatus.PENDING,
+                    to_status=status,
+                    note=request.reason,
+                )
+            if status == RequestStatus.APPROVED:
+                Membership.objects.get_or_create(user=applicant, organisation=operator)
+
+    validator, created = User.objects.get_or_create(
+        email=VALIDATOR_EMAIL, defaults={"first_name": "Bench", "last_name": "Validator"}
+    )
+    if created:
+        validator.set_unusable_password()
+        validator.is_staff = True
+        validator.save()
+        Validator.objects.get_or_create(user=validator, defaults={"authority": authority})
+        validator.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="requests_app",
+                codename__in=[
+                    "view_authorisationrequest",
+                    "change_authorisationrequest",
+                    "decide_authorisationrequest",
+                ],
+            )
+        )
+    # Validators must have a second factor (REQUIRE_VALIDATOR_MFA is on with DEBUG off).
+    if not Authenticator.objects.filter(user=validator, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(validator, generate_totp_secret())
+    return Cast(
+        applicant=applicant, validator=validator, authority=authority, organisation=operators[0]
+    )
+
+
+def session_for(user) -> str:
+    """A logged-in session, as the log-in view would leave it: its key goes in the Cookie header."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    path: str
+    who: str | None  # "applicant", "validator" or None (anonymous)
+    target: float | None = None  # ratio to the floor, at 16 clients
+    note: str = ""
+    queries: int | None = None
+    status: int | None = None
+    runs: dict = field(default_factory=dict)  # connections -> wrk result
+    error: str = ""
+
+
+def search_count(name: str = "", **criteria) -> int:
+    """How many operators the directory finds for a name, as the directory counts them."""
+    from entities.models import Organisation
+
+    try:
+        from entities.services import DirectoryQuery, directory_search
+    except ImportError:
+        return Organisation.objects.operators().filter(name__icontains=name, **criteria).count()
+    return directory_search(DirectoryQuery(kind="operator", name=name, **criteria)).count()
+
+
+def pick_terms(total: int) -> tuple[str, int, str, int]:
+    """A specific name (a few hits) and a broad term (about one operator in ten)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM entities_organisation WHERE kind = 'operator' AND id % 97 = 0 "
+            "ORDER BY id LIMIT 4000"
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    try:
+        from entities.text import normalise
+    except ImportError:
+        normalise = str.lower
+    normalised = [normalise(n) for n in names]
+
+    specific, specific_hits = "", 0
+    for original in names[:300]:
+        hits = search_count(original)
+        if 1 <= hits <= 20:
+            specific, specific_hits = original, hits
+            break
+
+    words = Counter(w for n in normalised for w in set(n.split()) if len(w) >= 3 and w.isalpha())
+    candidates = [w for w, _ in words.most_common(300)]
+    share = {w: sum(w in n for n in normalised) / len(normalised) for w in candidates}
+    ranked = sorted(candidates, key=lambda w: abs(share[w] - 0.10))
+    broad, broad_hits = "", 0
+    for word in ranked[:5]:
+        hits = search_count(word)
+        if broad == "" or abs(hits / total - 0.10) < abs(broad_hits / total - 0.10):
+            broad, broad_hits = word, hits
+        if 0.07 <= hits / total <= 0.13:
+            break
+    return specific, specific_hits, broad, broad_hits
+
+
+def build_pages(cast: Cast, total: int) -> list[Page]:
+    from django.urls import reverse
+
+    log("picking search terms")
+    specific, specific_hits, broad, broad_hits = pick_terms(total)
+    operators = reverse("entities:operators")
+    fr_importers = search_count(country="FR", activity="importer")
+    return [
+        Page("healthz", "/healthz (trivial view)", reverse("healthz"), None),
+        Page("floor", "20-row template page (floor)", reverse("bench_rows"), "applicant"),
+        Page(
+            "specific",
+            "directory, specific name",
+            f"{operators}?{urlencode({'name': specific})}",
+            "applicant",
+            0.5,
+            f"{specific!r}: {specific_hits:,} hits",
+        ),
+        Page(
+            "broad",
+            "directory, broad name",
+            f"{operators}?{urlencode({'name': broad})}",
+            "applicant",
+            0.5,
+            f"{broad!r}: {broad_hits:,} hits ({broad_hits / total:.0%})",
+        ),
+        Page(
+            "country",
+            "directory, country and activity",
+            f"{operators}?{urlencode({'country': 'FR', 'activity': 'importer'})}",
+            "applicant",
+            0.5,
+            f"France, importers: {fr_importers:,} hits",
+        ),
+        Page(
+            "organisation",
+            "organisation page",
+            reverse("entities:organisation", args=[cast.organisation.pk]),
+            "applicant",
+            0.7,
+        ),
+        Page("profile", "profile", reverse("accounts:profile"), "applicant", 0.7),
+        Page(
+            "queue",
+            "validator's admin queue",
+            reverse("admin:requests_app_authorisationrequest_changelist"),
+            "validator",
+            0.3,
+            f"{cast.authority.short_name or cast.authority.name}: {queue_size(cast):,} requests",
+        ),
+    ]
+
+
+def queue_size(cast: Cast) -> int:
+    from requests_app.models import AuthorisationRequest
+
+    return AuthorisationRequest.objects.filter(routed_to=cast.authority).count()
+
+
+def count_queries(pages: list[Page], cookies: dict[str, str]) -> None:
+    """Queries per request, measured in-process against the same database (second request)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for page in pages:
+        client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+        if page.who:
+            client.cookies[settings.SESSION_COOKIE_NAME] = cookies[page.who]
+        try:
+            client.get(page.path)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.path)
+        except Exception as error:  # noqa: BLE001 - reported in the table, not fatal
+            page.error = f"{type(error).__name__}: {error}"
+            continue
+        page.status = response.status_code
+        page.queries = len(captured.captured_queries)
+        if response.status_code != 200:
+            page.error = f"HTTP {response.status_code} {response.get('Location', '')}".strip()
+
+
+# --- Server and load -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = dict(os.environ, PORT=str(port), BIND="127.0.0.1", ACCESS_LOG="off")
+    log_file = open(ROOT / "var" / "bench-serve.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [str(ROOT / "scripts" / "serve")],
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopped as one below
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"make bench: the server stopped at start; see {log_file.name}")
+        try:
+            if http_get(port, "/healthz", None)[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    stop_server(server)
+    sys.exit(f"make bench: the server did not answer within 90 s; see {log_file.name}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def http_get(port: int, path: str, cookie: str | None) -> tuple[int, str]:
+    conn = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        conn.close()
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    log("wrk is not installed: installing the Debian package `wrk` with apt-get")
+    command = ["apt-get", "install", "-y", "-q", "wrk"]
+    if os.geteuid() != 0:
+        command = ["sudo", *command]
+    subprocess.run(command, check=False)
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("make bench needs wrk (Debian/Ubuntu: apt-get install wrk).")
+    return wrk
+
+
+def run_wrk(
+    wrk: str, port: int, path: str, cookie: str | None, connections: int, seconds: int
+) -> dict:
+    command = [
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "scripts" / "bench_wrk.lua"),
+        "-H",
+        "Accept-Language: en",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def load_pages(pages, port, cookies, args) -> None:
+    from django.conf import settings
+
+    wrk = ensure_wrk()
+    for page in pages:
+        cookie = f"{settings.SESSION_COOKIE_NAME}={cookies[page.who]}" if page.who else None
+        status, location = http_get(port, page.path, cookie)
+        if status != 200:
+            page.error = page.error or f"HTTP {status} {location}".strip()
+            log(f"{page.key}: HTTP {status} {location}: not measured")
+            continue
+        run_wrk(wrk, port, page.path, cookie, max(args.connections), args.warmup)  # warm-up
+        for connections in args.connections:
+            result = run_wrk(wrk, port, page.path, cookie, connections, args.duration)
+            page.runs[connections] = result
+            log(
+                f"{page.key:<12} c={connections:<3} {result['rps']:8.1f} req/s  "
+                f"p50 {result['p50'] / 1000:6.1f}  p95 {result['p95'] / 1000:6.1f}  "
+                f"p99 {result['p99'] / 1000:6.1f} ms"
+                + (f"  {result['errors_status']} non-2xx" if result["errors_status"] else "")
+            )
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def machine_description(args) -> list[str]:
+    from django.db import connection
+
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    cores = os.cpu_count() or 1
+    workers = os.environ.get("WEB_CONCURRENCY") or f"{cores + 1} (cores + 1)"
+    threads = os.environ.get("GUNICORN_THREADS") or "2"
+    return [
+        f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}",
+        f"- machine: {cores} cores (nproc), {memory} memory, {cpu}; {platform.platform()}",
+        f"- PostgreSQL {pg} on the same machine; Python {platform.python_version()}",
+        f"- server: scripts/serve (gunicorn gthread, {workers} workers x {threads} threads, "
+        "DEBUG off, persistent connections)",
+        f"- load: wrk on the same machine, loopback, {args.warmup} s warm-up then "
+        f"{args.duration} s per run, connections {', '.join(map(str, args.connections))}",
+    ]
+
+
+def ms(value: int) -> str:
+    return f"{value / 1000:.1f}"
+
+
+def render_table(pages: list[Page], args, data_line: str) -> str:
+    low, high = min(args.connections), max(args.connections)
+    floor = next((p for p in pages if p.key == "floor"), None)
+    floor_rps = {c: floor.runs[c]["rps"] for c in floor.runs} if floor and floor.runs else {}
+    head = (
+        f"| page | queries | req/s @{low} | p50/p95/p99 ms @{low} | req/s @{high} "
+        f"| p50/p95/p99 ms @{high} | ratio @{low} | ratio @{high} | target | met |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for page in pages:
+        cells = [page.label + (f" ({page.note})" if page.note else ""), str(page.queries or "-")]
+        if page.error and not page.runs:
+            lines.append(f"| {cells[0]} | {cells[1]} | {page.error} |" + " |" * 7)
+            continue
+        ratios = {}
+        for c in (low, high):
+            run = page.runs.get(c)
+            if run:
+                cells += [
+                    f"{run['rps']:.0f}",
+                    f"{ms(run['p50'])} / {ms(run['p95'])} / {ms(run['p99'])}",
+                ]
+                if c in floor_rps:
+                    ratios[c] = run["rps"] / floor_rps[c]
+            else:
+                cells += ["-", "-"]
+        cells += [f"{ratios[c]:.2f}" if c in ratios else "-" for c in (low, high)]
+        met = "-"
+        if page.target is not None:
+            run = page.runs.get(high)
+            ok = high in ratios and ratios[high] >= page.target and run and run["p95"] < 100_000
+            met = "yes" if ok else "**no**"
+            cells.append(f"≥{page.target} and p95 < 100 ms")
+        else:
+            cells.append("-")
+        cells.append(met)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n{data_line}\n"
+
+
+DOC_INTRO = """# Benchmarks
+
+`make bench` (scripts/bench.py) measures the portal at a million operators and a hundred
+thousand authorisation requests, on PostgreSQL, served the production way (`scripts/serve`:
+gunicorn, DEBUG off). Each page is driven by wrk at 1 and 16 connections and compared with a
+floor measured in the same run: a static 20-row page rendered through `base.html` by a logged-in
+person, which only the bench serves (`scripts/bench_urls.py`). The ratio is the page's requests
+per second divided by the floor's; the targets (issue 6) are at 16 clients: directory ≥ 0.5,
+organisation page and profile ≥ 0.7, validators' queue ≥ 0.3, and p95 under 100 ms.
+
+Queries per request are counted in-process (Django's test client and `CaptureQueriesContext`
+against the same database, second request of each page).
+
+Numbers are noisy: the server, PostgreSQL and wrk share the same (small) machine, and other work
+may run beside them. Compare ratios within one run rather than absolute numbers across runs.
+
+Run it: `make bench` (default database `postgres://postgres@127.0.0.1:5432/traces_bench`,
+created when missing; `DATABASE_URL` to use another). `.venv/bin/python scripts/bench.py --help`
+lists the options (duration, connections, `--no-write`).
+"""
+
+
+def write_doc(table: str, machine: list[str]) -> None:
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    head, runs = DOC_INTRO, []
+    if DOC.exists():
+        text = DOC.read_text()
+        if RUNS_MARKER in text:
+            head, rest = text.split(RUNS_MARKER, 1)
+            runs = ["## Run " + r for r in rest.split("\n## Run ")[1:]]
+    title = f"## Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+    run = title + "\n".join(machine) + "\n\n" + table
+    runs = [run, *[r.rstrip() + "\n" for r in runs]][:KEEP_RUNS]
+    DOC.write_text(head.rstrip() + "\n\n" + RUNS_MARKER + "\n\n" + "\n".join(runs))
+    log(f"wrote {DOC.relative_to(ROOT)}")
+
+
+# --- Main ----------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    )
+    parser.add_argument("--operators", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page (2)")
+    parser.add_argument(
+        "--connections", type=lambda s: [int(c) for c in s.split(",")], default=[1, 16]
+    )
+    parser.add_argument("--pages", help="comma-separated page keys to measure (default: all)")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("make bench runs on PostgreSQL: DATABASE_URL must be a postgres:// URL")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    configure_environment(args)
+    ensure_database(args.database_url)
+    setup_django()
+    from django.core.management import call_command
+
+    log("migrate")
+    call_command("migrate", verbosity=0, interactive=False)
+    log("load_reference_data")
+    call_command("load_reference_data", verbosity=0)
+    seeded_before = operator_count()
+    seed_operators(args.operators)
+    seed_requests(args.requests)
+    analyse(full=operator_count() != seeded_before)
+    cast = ensure_cast()
+    cookies = {"applicant": session_for(cast.applicant), "validator": session_for(cast.validator)}
+    total = operator_count()
+    pages = build_pages(cast, total)
+    if args.pages:
+        keep = set(args.pages.split(",")) | {"floor"}
+        pages = [p for p in pages if p.key in keep]
+    log("counting queries per page")
+    count_queries(pages, cookies)
+    port = free_port()
+    log(f"starting scripts/serve on 127.0.0.1:{port}")
+    server = start_server(port)
+    try:
+        load_pages(pages, port, cookies, args)
+    finally:
+        stop_server(server)
+        log("server stopped")
+    from requests_app.models import AuthorisationRequest
+
+    requests = AuthorisationRequest.objects.count()
+    data_line = f"Data: {total:,} operators, {requests:,} authorisation requests."
+    table = render_table(pages, args, data_line)
+    machine = machine_description(args)
+    print()
+    print("\n".join(machine))
+    print()
+    print(table)
+    if not args.no_write:
+        write_doc(table, machine)
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0 if all(not p.error for p in pages) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
