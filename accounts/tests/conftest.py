@@ -60,3 +60,23 @@ def outbox():
 
 
 __all__ = ["NEW_PASSWORD", "PASSWORD", "link_in", "path_of", "signup_data"]
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def activate_totp(user) -> str:
+    """Give a person an authenticator app; returns its secret."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
