@@ -76,6 +76,7 @@ class DirectorySearchForm(forms.Form):
     )
 
     def __init__(self, *args, kind: str, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["country"].choices = country_choices(_("Any country"))
@@ -144,6 +145,7 @@ class OperatorForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices(_("Choose a country"))
         self.similar: list[Organisation] = []

@@ -84,7 +84,7 @@ def directory(request, kind: str):
     if form.is_bound:
         form.is_valid()  # invalid criteria are dropped, the others still apply
         criteria = {k: v for k, v in form.cleaned_data.items() if v}
-    if searched and kind == Kind.OPERATOR:
+    if searched and kind == Kind.OPERATOR and not request.session.get(SEARCHED_SESSION_KEY):
         request.session[SEARCHED_SESSION_KEY] = True
     page = paginate(
         directory_search(DirectoryQuery(kind=kind, **criteria)), request.GET.get("page")

@@ -1,0 +1,20 @@
+import pytest
+
+from accounts.tests.factories import UserFactory
+from entities.tests.factories import ControlBodyFactory
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="applicant@example.eu")
+
+
+@pytest.fixture
+def applicant_client(client, applicant):
+    client.force_login(applicant)
+    return client
+
+
+@pytest.fixture
+def control_body(db):
+    return ControlBodyFactory(name="Ecocert France", code="FR-BIO-01")
