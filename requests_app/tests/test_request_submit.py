@@ -110,7 +110,9 @@ def test_the_applicant_gets_a_receipt_and_the_deciders_are_told(
     assert len(to_admin) == 1
     assert f"/requests/{request.pk}/" in to_admin[0].body
     assert Notification.objects.filter(user=applicant, verb=NotificationVerb.RECEIPT).count() == 1
-    assert Notification.objects.filter(user=operator_admin, verb=NotificationVerb.NEW_REQUEST).exists()
+    assert Notification.objects.filter(
+        user=operator_admin, verb=NotificationVerb.NEW_REQUEST
+    ).exists()
 
 
 def test_validators_of_the_authority_are_told_of_requests_routed_to_it(
