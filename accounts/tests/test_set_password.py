@@ -146,3 +146,19 @@ def test_a_128_character_passphrase_without_any_special_kind_of_character_is_fin
 def test_a_link_with_a_control_character_is_not_found_rather_than_an_error(client):
     response = client.get("/accounts/password/reset/key/%00-x/")
     assert response.status_code == 404
+
+
+def test_a_breached_password_is_refused_on_the_set_password_page(client, settings):
+    import hashlib
+    import io
+    from unittest import mock
+
+    settings.PASSWORD_BREACH_CHECK = True
+    digest = hashlib.sha1(NEW_PASSWORD.encode(), usedforsecurity=False).hexdigest().upper()
+    answer = mock.MagicMock()
+    answer.__enter__.return_value = io.BytesIO(f"{digest[5:]}:12\r\n".encode())
+    link = sign_up(client)
+    with mock.patch("urllib.request.urlopen", return_value=answer):
+        response = set_password(client, link)
+    assert "appeared in a data breach" in " ".join(response.context["form"].errors["password1"])
+    assert not User.objects.get().has_usable_password()
