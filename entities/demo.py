@@ -4,25 +4,34 @@ import random
 from collections.abc import Callable
 from itertools import islice
 
+import phonenumbers
 from django.db import connection, transaction
 from faker import Faker
 from stdnum import luhn
 
 from entities.models import Kind, Organisation, Status
 
-# (locale, country, weight, phone prefix, local digits)
+# (Faker locale, country, weight)
 LOCALES = [
-    ("fr_FR", "FR", 50, "+33", "1234569"),
-    ("de_DE", "DE", 12, "+49", "3"),
-    ("it_IT", "IT", 9, "+39", "0"),
-    ("es_ES", "ES", 8, "+34", "9"),
-    ("nl_NL", "NL", 6, "+31", "2"),
-    ("fr_BE", "BE", 4, "+32", "2"),
-    ("pl_PL", "PL", 4, "+48", "2"),
-    ("pt_PT", "PT", 3, "+351", "2"),
-    ("de_AT", "AT", 2, "+43", "1"),
-    ("da_DK", "DK", 2, "+45", "3"),
+    ("fr_FR", "FR", 50),
+    ("de_DE", "DE", 12),
+    ("it_IT", "IT", 9),
+    ("es_ES", "ES", 8),
+    ("nl_NL", "NL", 6),
+    ("fr_BE", "BE", 4),
+    ("pl_PL", "PL", 4),
+    ("pt_PT", "PT", 3),
+    ("de_AT", "AT", 2),
+    ("da_DK", "DK", 2),
 ]
+# libphonenumber's example fixed-line number of each country, E.164, its last four
+# digits varied: valid numbers without parsing a hundred thousand of them.
+PHONE_STEMS = {
+    country: phonenumbers.format_number(
+        phonenumbers.example_number(country), phonenumbers.PhoneNumberFormat.E164
+    )[:-4]
+    for _locale, country, _weight in LOCALES
+}
 WORDS = {
     "FR": [
         "Bio",
@@ -107,10 +116,10 @@ def operators_generate(*, count: int, seed: int, start: int = 0):
         raise MissingReferenceData
     every_body = [pk for pks in control_bodies.values() for pk in pks]
     rng = random.Random(seed * 1_000_003 + start)  # noqa: S311 - demo data, not secrets
-    pools = {country: _pools(locale, seed) for locale, country, *_ in LOCALES}
-    weights = [weight for _, _, weight, *_ in LOCALES]
+    pools = {country: _pools(locale, seed) for locale, country, _weight in LOCALES}
+    weights = [weight for _locale, _country, weight in LOCALES]
     for i in range(start, start + count):
-        _locale, country, _w, phone_prefix, phone_first = rng.choices(LOCALES, weights)[0]
+        _locale, country, _weight = rng.choices(LOCALES, weights)[0]
         country_pools = pools[country]
         city, postcode = rng.choice(country_pools["place"])
         activity = rng.random()
@@ -134,7 +143,7 @@ def operators_generate(*, count: int, seed: int, start: int = 0):
             city=city[:100],
             address=rng.choice(country_pools["street"])[:255],
             postcode=postcode[:16],
-            phone=f"{phone_prefix}{rng.choice(phone_first)}{rng.randrange(10**7, 10**8)}",
+            phone=f"{PHONE_STEMS[country]}{rng.randrange(10_000):04d}",
             eori=_eori(country, i) if is_importer or rng.random() < 0.8 else "",
             is_importer=is_importer,
             is_first_consignee=is_first_consignee,
