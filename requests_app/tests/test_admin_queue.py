@@ -1,0 +1,258 @@
+"""The validators' queue and request page in the Django admin."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from entities.models import Membership
+from entities.tests.factories import OperatorFactory
+from requests_app.models import AuthorisationRequest
+from requests_app.services import request_submit
+
+CHANGELIST = reverse("admin:requests_app_authorisationrequest_changelist")
+
+
+def change_url(request):
+    return reverse("admin:requests_app_authorisationrequest_change", args=[request.pk])
+
+
+def approve_url(request):
+    return reverse("admin:requests_app_authorisationrequest_approve", args=[request.pk])
+
+
+def reject_url(request):
+    return reverse("admin:requests_app_authorisationrequest_reject", args=[request.pk])
+
+
+@pytest.fixture
+def german_request(other_authority, db):
+    operator = OperatorFactory(country="DE", name="Bio Handel Köln", eori="DE123456789012")
+    return request_submit(applicant=UserFactory(), organisation=operator)
+
+
+QUEUE = {
+    "applicant": 302,  # to the admin's log-in page
+    "colleague": 302,
+    "outsider": 302,
+    "operator_admin": 302,
+    "validator_inao": 200,
+    "validator_other": 200,
+    "superuser": 200,
+}
+
+
+@pytest.mark.parametrize("who", list(QUEUE))
+def test_the_queue_shows_each_validator_only_their_authoritys_requests(
+    client, cast, pending_request, german_request, who
+):
+    client.force_login(cast[who])
+    response = client.get(CHANGELIST)
+    assert response.status_code == QUEUE[who]
+    if response.status_code != 200:
+        return
+    content = response.content.decode()
+    sees_french = "Bio Import Lyon" in content
+    sees_german = "Bio Handel Köln" in content
+    assert (sees_french, sees_german) == {
+        "validator_inao": (True, False),
+        "validator_other": (False, True),
+        "superuser": (True, True),
+    }[who]
+
+
+@pytest.mark.parametrize("who", list(QUEUE))
+def test_the_request_page_is_for_the_validators_it_is_routed_to(
+    client, cast, pending_request, who
+):
+    client.force_login(cast[who])
+    response = client.get(change_url(pending_request))
+    expected = {"validator_other": 404}.get(who, QUEUE[who])
+    assert response.status_code == expected
+
+
+def test_the_request_page_shows_what_the_validator_needs(
+    client, validator_inao, pending_request, operator
+):
+    OperatorFactory(name="Bio Import Lyon SARL", country="FR")  # a likely duplicate
+    client.force_login(validator_inao)
+    content = client.get(change_url(pending_request)).content.decode()
+    for text in [
+        "Anne Applicant",
+        "anne@example.eu",
+        "I run the imports.",
+        operator.eori,
+        operator.control_body.name,
+        operator.control_body.code,
+        "Possible duplicates",
+        "Bio Import Lyon SARL",
+        "History",
+        "Submitted",
+        'value="Approve"',
+        'value="Reject"',
+        "Reason",
+    ]:
+        assert text in content, text
+
+
+def test_the_queue_is_oldest_first_with_due_dates_and_overdue_flagged(
+    client, validator_inao, applicant, inao, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False)
+    old = request_submit(applicant=applicant, organisation=OperatorFactory(name="Old Bio"))
+    time_machine.move_to(datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC), tick=False)
+    request_submit(applicant=applicant, organisation=OperatorFactory(name="Fresh Bio"))
+
+    client.force_login(validator_inao)
+    content = client.get(CHANGELIST).content.decode()
+    assert content.index("Old Bio") < content.index("Fresh Bio")
+    assert "March 4, 2026" in content  # the old one's due date
+
+    overdue = client.get(CHANGELIST + "?overdue=yes").content.decode()
+    assert "Old Bio" in overdue and "Fresh Bio" not in overdue
+    on_time = client.get(CHANGELIST + "?overdue=no").content.decode()
+    assert "Fresh Bio" in on_time and "Old Bio" not in on_time
+    assert old.is_overdue
+
+
+def test_the_queue_filters_and_searches(client, superuser, pending_request, german_request):
+    client.force_login(superuser)
+    by_country = client.get(CHANGELIST + "?country=DE").content.decode()
+    assert "Bio Handel Köln" in by_country and "Bio Import Lyon" not in by_country
+    by_eori = client.get(CHANGELIST + "?q=DE123456789012").content.decode()
+    assert "Bio Handel Köln" in by_eori and "Bio Import Lyon" not in by_eori
+    by_applicant = client.get(CHANGELIST + "?q=anne@example.eu").content.decode()
+    assert "Bio Import Lyon" in by_applicant and "Bio Handel Köln" not in by_applicant
+    by_status = client.get(CHANGELIST + "?status__exact=approved").content.decode()
+    assert "Bio Import Lyon" not in by_status
+    by_kind = client.get(CHANGELIST + "?kind__exact=attachment").content.decode()
+    assert "Bio Import Lyon" in by_kind
+
+
+def test_the_queue_runs_the_same_number_of_queries_for_3_or_30_requests(
+    client, validator_inao, inao, django_assert_num_queries
+):
+    client.force_login(validator_inao)
+
+    def add(n):
+        for _ in range(n):
+            request_submit(applicant=UserFactory(), organisation=OperatorFactory())
+
+    add(3)
+    client.get(CHANGELIST)  # warm up (session, content types)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(CHANGELIST)
+    add(27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count("Bio Import ") >= 30
+
+
+def test_a_validator_approves_from_the_request_page(client, validator_inao, pending_request):
+    client.force_login(validator_inao)
+    response = client.post(approve_url(pending_request), follow=True)
+    assert "The request has been approved." in response.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.status == "approved"
+    assert Membership.objects.filter(user=pending_request.applicant).exists()
+
+
+def test_a_rejection_needs_a_reason(client, validator_inao, pending_request):
+    client.force_login(validator_inao)
+    response = client.post(reject_url(pending_request), {"reason": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+
+    client.post(reject_url(pending_request), {"reason": "Not an employee"})
+    pending_request.refresh_from_db()
+    assert (pending_request.status, pending_request.reason) == ("rejected", "Not an employee")
+
+
+def test_deciding_twice_in_the_admin_tells_the_second_validator(
+    client, validator_inao, superuser, pending_request
+):
+    client.force_login(superuser)
+    client.post(approve_url(pending_request))
+    client.force_login(validator_inao)
+    response = client.post(reject_url(pending_request), {"reason": "Late"}, follow=True)
+    assert "no longer pending: it has been approved" in response.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.status == "approved"
+
+
+def test_a_validator_of_another_authority_cannot_decide(client, validator_other, pending_request):
+    client.force_login(validator_other)
+    assert client.post(approve_url(pending_request)).status_code == 404
+    assert client.post(reject_url(pending_request), {"reason": "x"}).status_code == 404
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+
+
+def test_get_on_admin_decisions_is_refused(client, validator_inao, pending_request):
+    client.force_login(validator_inao)
+    assert client.get(approve_url(pending_request)).status_code == 405
+    assert client.get(reject_url(pending_request)).status_code == 405
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+
+
+def test_bulk_approve_decides_only_what_is_pending_and_routed_to_the_validator(
+    client, validator_inao, pending_request, german_request, applicant, inao
+):
+    second = request_submit(applicant=UserFactory(), organisation=OperatorFactory())
+    client.force_login(validator_inao)
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "bulk_approve",
+            "_selected_action": [pending_request.pk, second.pk, german_request.pk],
+        },
+        follow=True,
+    )
+    assert "2 request(s) approved." in response.content.decode()
+    statuses = dict(AuthorisationRequest.objects.values_list("pk", "status"))
+    assert statuses == {
+        pending_request.pk: "approved",
+        second.pk: "approved",
+        german_request.pk: "pending",
+    }
+
+
+def test_validators_can_edit_nothing_else(client, validator_inao, pending_request):
+    client.force_login(validator_inao)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Authorisation requests" in index
+    for hidden in ["Users", "Groups", "Validators", "Organisations"]:
+        assert f">{hidden}<" not in index
+    assert client.get(reverse("admin:requests_app_validator_changelist")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code in (403, 404)
+    delete = reverse("admin:requests_app_authorisationrequest_delete", args=[pending_request.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuthorisationRequest.objects.filter(pk=pending_request.pk).exists()
+
+
+def test_the_authority_grants_and_withdraws_administrator_rights(
+    client, validator_inao, validator_other, pending_request, colleague
+):
+    membership = Membership.objects.get(user=colleague)
+    url = reverse(
+        "admin:requests_app_authorisationrequest_membership_admin", args=[membership.pk]
+    )
+    client.force_login(validator_other)
+    assert client.post(url, {"grant": "1"}).status_code == 404
+    membership.refresh_from_db()
+    assert not membership.is_admin
+
+    client.force_login(validator_inao)
+    client.post(url, {"grant": "1", "request": pending_request.pk})
+    membership.refresh_from_db()
+    assert membership.is_admin
+    client.post(url, {"grant": "0"})
+    membership.refresh_from_db()
+    assert not membership.is_admin
