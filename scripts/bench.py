@@ -65,6 +65,8 @@ def configure_environment(args) -> None:
     # check --deploy refuses the console backend; nothing is mailed during the bench.
     os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
     os.environ.setdefault("PASSWORD_BREACH_CHECK", "off")
+    # Plain HTTP on loopback: no redirect to HTTPS, cookies without Secure.
+    os.environ.setdefault("HTTPS_ONLY", "off")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.session_security.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -120,7 +121,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://traces_cache")}
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # --- E-mail ---------------------------------------------------------------
-MAILERS = mailers_from_url(env.str("EMAIL_URL", default="consolemail://"))
+# Development prints e-mail to the console; production defaults to the local
+# mail server (Django's own default), never to a development-only backend.
+MAILERS = mailers_from_url(
+    env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TRACES portal <no-reply@traces.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -240,6 +245,34 @@ X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# ASVS 7.3.1 / 7.3.2 (accounts.session_security): a session ends after 30
+# minutes without a request, and 8 hours after log-in whatever happens.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=SESSION_COOKIE_AGE)
+# Lax, not Strict: a link from an e-mail must arrive logged in; every state
+# change is a POST, which Lax never sends cross-site (ASVS 3.3.2).
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# HTTPS only, when DEBUG is off (ASVS 3.4.1, 3.3.1, 12.2.x). HTTPS_ONLY=off
+# serves plain HTTP on loopback (make soak); BEHIND_PROXY=on trusts the
+# X-Forwarded-Proto header of a TLS-terminating reverse proxy.
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # __Host-: the browser accepts the cookie only if Secure, Path=/ and
+    # without Domain, so no sibling subdomain can plant or overwrite it.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
 
 LOGGING = {
     "version": 1,
