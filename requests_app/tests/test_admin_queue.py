@@ -63,9 +63,7 @@ def test_the_queue_shows_each_validator_only_their_authoritys_requests(
 
 
 @pytest.mark.parametrize("who", list(QUEUE))
-def test_the_request_page_is_for_the_validators_it_is_routed_to(
-    client, cast, pending_request, who
-):
+def test_the_request_page_is_for_the_validators_it_is_routed_to(client, cast, pending_request, who):
     client.force_login(cast[who])
     response = client.get(change_url(pending_request))
     expected = {"validator_other": 404}.get(who, QUEUE[who])
@@ -241,9 +239,7 @@ def test_the_authority_grants_and_withdraws_administrator_rights(
     client, validator_inao, validator_other, pending_request, colleague
 ):
     membership = Membership.objects.get(user=colleague)
-    url = reverse(
-        "admin:requests_app_authorisationrequest_membership_admin", args=[membership.pk]
-    )
+    url = reverse("admin:requests_app_authorisationrequest_membership_admin", args=[membership.pk])
     client.force_login(validator_other)
     assert client.post(url, {"grant": "1"}).status_code == 404
     membership.refresh_from_db()

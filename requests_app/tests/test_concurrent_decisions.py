@@ -54,3 +54,15 @@ def test_two_validators_deciding_at_once_on_two_connections_make_one_decision(
     assert pending_request.status == {"approve": "approved", "reject": "rejected"}[winner]
     decisions = RequestEvent.objects.filter(request=pending_request).exclude(action="submitted")
     assert decisions.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_to_change_or_delete_the_history(pending_request):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        RequestEvent.objects.filter(request=pending_request).update(note="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        RequestEvent.objects.filter(request=pending_request).delete()
+    assert RequestEvent.objects.filter(request=pending_request, note="").count() == 1
