@@ -7,6 +7,7 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
@@ -63,6 +64,10 @@ class SignupForm(AllauthSignupForm):
             "Your own professional address: it identifies you, not your company."
         )
         self.order_fields(self.field_order)
+        # Most people want their e-mails in the language they are reading now.
+        language = (translation.get_language() or "en").split("-")[0]
+        codes = {code for code, _name in EU_LANGUAGES}
+        self.fields["email_language"].initial = language if language in codes else "en"
 
     def clean_first_name(self):
         return _no_control_characters(self.cleaned_data["first_name"])

@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+
+# The admin's own log-in form knows nothing of the second factor: send it to
+# the portal's log-in, which asks for the code (accounts/tests/test_second_factor.py).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.welcome, name="welcome"),

@@ -17,6 +17,17 @@ def _captcha_test_mode(monkeypatch):
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # A request leaves its language active in the thread; tests that call
+    # code directly must not inherit the previous test's French.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def applicant(db):
     return UserFactory(email="marie.curie@example.eu", first_name="Marie", last_name="Curie")

@@ -96,3 +96,14 @@ def test_the_second_factor_can_be_deactivated(client, applicant):
     assert ">Deactivate</button>" in response.content.decode()
     client.post("/accounts/2fa/totp/deactivate/")
     assert not Authenticator.objects.filter(user=applicant, type="totp").exists()
+
+
+def test_the_admin_login_cannot_skip_the_second_factor(client, validator):
+    activate_totp(validator)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": validator.email, "password": PASSWORD}
+    )
+    assert not response.wsgi_request.user.is_authenticated
+    assert client.get("/admin/").status_code == 302
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"].startswith("/accounts/login/")

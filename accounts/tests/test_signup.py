@@ -139,3 +139,10 @@ def test_the_test_code_is_refused_when_the_test_mode_is_off(client, monkeypatch)
     response = client.post("/accounts/signup/", signup_data())
     assert "captcha" in response.context["form"].errors
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(("interface", "expected"), [("en", "en"), ("fr", "fr")])
+def test_the_email_language_starts_as_the_interface_language(client, interface, expected):
+    client.post("/language/", {"language": interface, "next": "/"})
+    form = client.get("/accounts/signup/").context["form"]
+    assert form["email_language"].value() == expected
