@@ -15,8 +15,8 @@ from entities.services import DirectoryQuery, directory_search
 
 PAGE_SIZE = 25
 # Counting every match of a broad term costs more than listing a page of them:
-# past this many the directory says "more than 10,000" and pages stop there.
-COUNT_CAP = 10_000
+# past this many the directory says "more than 1,000" and pages stop there.
+COUNT_CAP = 1_000
 # Set once the person has searched the operators: only then is creation offered.
 SEARCHED_SESSION_KEY = "entities_searched"
 PENDING_OPERATOR_SESSION_KEY = "pending_operator"
