@@ -62,6 +62,9 @@ def configure_environment(args) -> None:
     # A fresh key per run: the sessions below are created in this same run.
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    # Production is HTTPS only behind a TLS-terminating proxy: every request
+    # below says so with X-Forwarded-Proto, as that proxy would.
+    os.environ.setdefault("BEHIND_PROXY", "on")
     # check --deploy refuses the console backend; nothing is mailed during the bench.
     os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
     os.environ.setdefault("PASSWORD_BREACH_CHECK", "off")
@@ -105,22 +108,23 @@ def operator_count() -> int:
     return Organisation.objects.filter(kind="operator").count()
 
 
-def seed_operators(target: int) -> None:
+def seed_operators(target: int) -> bool:
     from django.core.management import call_command, get_commands
 
     have = operator_count()
     if have >= target:
         log(f"{have:,} operators already there: seeding skipped")
-        return
+        return False
     if "seed_demo" not in get_commands():
         sys.exit("make bench: entities' `seed_demo` command is missing; it seeds the operators.")
     log(f"{have:,} operators; seeding {target - have:,} more with seed_demo")
     started = time.monotonic()
     call_command("seed_demo", operators=target - have, seed=1)
     log(f"seeded operators in {time.monotonic() - started:.0f} s")
+    return True
 
 
-def seed_requests(target: int) -> None:
+def seed_requests(target: int) -> bool:
     """100,000 requests from 20,000 seeded applicants, with history and memberships.
 
     requests_app has no bulk seeder: this writes its rows directly with
@@ -146,7 +150,7 @@ def seed_requests(target: int) -> None:
     have = AuthorisationRequest.objects.count()
     if have >= target:
         log(f"{have:,} requests already there: seeding skipped")
-        return
+        return False
     wanted = target - have
     log(f"{have:,} requests; seeding {wanted:,} more")
     started = time.monotonic()
@@ -256,6 +260,7 @@ def seed_requests(target: int) -> None:
         f"seeded {len(requests):,} requests, {len(events):,} events, {len(memberships):,} "
         f"memberships in {time.monotonic() - started:.0f} s"
     )
+    return True
 
 
 def analyse(*, full: bool) -> None:
@@ -394,6 +399,12 @@ def session_for(user) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    try:  # the idle and absolute timeouts' stamps, as log-in sets them
+        from accounts.session_security import LAST_SEEN, STARTED
+
+        session[STARTED] = session[LAST_SEEN] = time.time()
+    except ImportError:
+        pass
     session.create()
     return session.session_key
 
@@ -530,7 +541,9 @@ def count_queries(pages: list[Page], cookies: dict[str, str]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     for page in pages:
-        client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+        client = Client(
+            HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", raise_request_exception=False
+        )
         if page.who:
             client.cookies[settings.SESSION_COOKIE_NAME] = cookies[page.who]
         try:
@@ -593,7 +606,10 @@ def stop_server(server: subprocess.Popen) -> None:
 def http_get(port: int, path: str, cookie: str | None) -> tuple[int, str]:
     conn = HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        headers = {"X-Forwarded-Proto": "https"}
+        if cookie:
+            headers["Cookie"] = cookie
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         response.read()
         return response.status, response.getheader("Location") or ""
@@ -630,6 +646,8 @@ def run_wrk(
         str(ROOT / "scripts" / "bench_wrk.lua"),
         "-H",
         "Accept-Language: en",
+        "-H",
+        "X-Forwarded-Proto: https",
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -824,10 +842,9 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     log("load_reference_data")
     call_command("load_reference_data", verbosity=0)
-    seeded_before = operator_count()
-    seed_operators(args.operators)
-    seed_requests(args.requests)
-    analyse(full=operator_count() != seeded_before)
+    seeded = seed_operators(args.operators)
+    seeded = seed_requests(args.requests) or seeded
+    analyse(full=seeded)
     cast = ensure_cast()
     cookies = {"applicant": session_for(cast.applicant), "validator": session_for(cast.validator)}
     total = operator_count()
