@@ -1,6 +1,9 @@
-"""Settings shared by every test. The cast of the story lives in tests/conftest.py."""
+"""Settings shared by every test. The cast of the story lives in tests/cast.py."""
 
 import pytest
+
+# The cast (applicant, colleague, validators...) serves every app's tests.
+pytest_plugins = ["tests.cast"]
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +13,8 @@ def _portal_test_settings(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CAPTCHA_TEST_MODE = True
     settings.PASSWORD_BREACH_CHECK = False
+    # Argon2 takes a quarter of a second per hash, and every factory user is hashed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.REQUIRE_VALIDATOR_MFA = False
     settings.STORAGES = {
         **settings.STORAGES,

@@ -224,6 +224,8 @@ HELPDESK_EMAILS = env.list(
     "HELPDESK_EMAILS", default=["SANTE-TRACES@ec.europa.eu", "AGRI-E-COIORGANIC@ec.europa.eu"]
 )
 SITE_NAME = "TRACES"
+# The portal's public address, for links in e-mails sent outside a request.
+PORTAL_URL = env.str("PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}").rstrip("/")
 
 # --- Security headers -------------------------------------------------------
 # No inline script or style anywhere: scripts and styles come from our own
