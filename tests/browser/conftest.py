@@ -3,11 +3,22 @@
 Playwright cannot download its own browsers here, so it is pointed at
 /usr/bin/chromium. Without Chromium the tests are skipped with a plain reason
 on a developer's machine, and fail in CI (CI=true), where .ci/run installs it.
+
+One browser serves the whole session; each test opens its own contexts (one per
+person of the story). Three helpers serve every test:
+- `audit(page, name)` runs axe-core on the page, fails on a serious or critical
+  violation and keeps the others for the summary printed at the end;
+- `shoot(page, name)` saves a small PNG in docs/screenshots/ when SCREENSHOTS=1;
+- every page fails its test if the browser reports a Content-Security-Policy
+  violation or a JavaScript error.
 """
 
+import io
 import os
 import re
+from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,7 +30,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOT_MAX_BYTES = 150_000
+# WCAG 2.1 A and AA (what EN 301 549 asks), plus axe's best practices, which
+# are only reported.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make there (reading the outbox, creating the cast) are still sync.
@@ -33,11 +52,22 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: `apt-get install -y chromium`")
+        raise pytest.UsageError(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`"
+        )
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: `apt-get install -y chromium`"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _captcha_test_mode(monkeypatch):
+    # django-simple-captcha copies CAPTCHA_TEST_MODE when it is imported, so
+    # the root conftest's setting does not reach it: the code PASSED needs this.
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
 
 
 @pytest.fixture(scope="session")
@@ -52,23 +82,37 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server, settings):
-    """Open a page on the live server; `new_page(locale="fr", viewport=PHONE)`."""
+    """Open a page on the live server; `new_page(locale="fr", viewport=PHONE)`.
+
+    Each call is a new browser context: a separate person with their own cookies.
+    """
     contexts = []
+    problems = []
 
     def make(locale="en", viewport=None):
         context = browser.new_context(
             base_url=live_server.url,
             locale=locale,
-            viewport=viewport or {"width": 1280, "height": 900},
+            viewport=viewport or DESKTOP,
             extra_http_headers={"Accept-Language": locale},
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+
+        def on_console(message):
+            text = message.text
+            if message.type == "error" and "Content Security Policy" in text:
+                problems.append(f"{page.url}: {text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not problems, "the browser reported:\n" + "\n".join(problems)
 
 
 @pytest.fixture
@@ -76,10 +120,141 @@ def page(new_page):
     return new_page()
 
 
+def path_of(url: str) -> str:
+    """The path and query of a link, so that it opens on the live server.
+
+    E-mailed links say https (ACCOUNT_DEFAULT_HTTP_PROTOCOL with DEBUG off);
+    the live server speaks http.
+    """
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def emails_to(outbox, to: str) -> list:
+    return [m for m in outbox if to in m.to]
+
+
 def link_in_last_email(outbox, to: str) -> str:
-    """The first portal link in the newest e-mail sent to `to`."""
-    messages = [m for m in outbox if to in m.to]
+    """The first portal link in the newest e-mail sent to `to`, as a path."""
+    messages = emails_to(outbox, to)
     assert messages, f"no e-mail was sent to {to}"
     match = re.search(r"https?://\S+", messages[-1].body)
     assert match, messages[-1].body
-    return match.group(0)
+    return path_of(match.group(0))
+
+
+# --- axe-core ---------------------------------------------------------------
+
+
+class AxeReport:
+    """What axe found on each page, kept for the summary at the end of the run."""
+
+    def __init__(self):
+        self.pages: dict[str, list[dict]] = {}
+        self.source = None
+
+    def run(self, page, name: str) -> list[dict]:
+        if self.source is None:
+            self.source = AXE.read_text(encoding="utf-8")
+        # page.evaluate goes through the DevTools protocol, which the page's
+        # Content-Security-Policy does not govern: no need to weaken the CSP.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(self.source)
+        result = page.evaluate(
+            """tags => axe.run(document, {runOnly: {type: "tag", values: tags},
+                                            resultTypes: ["violations"]})""",
+            AXE_TAGS,
+        )
+        violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "targets": [", ".join(map(str, n["target"])) for n in v["nodes"]][:5],
+                "count": len(v["nodes"]),
+            }
+            for v in result["violations"]
+        ]
+        self.pages[name] = violations
+        return violations
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        totals = defaultdict(int)
+        for name, violations in sorted(self.pages.items()):
+            if not violations:
+                lines.append(f"{name}: none")
+                continue
+            for v in violations:
+                totals[v["impact"]] += 1
+                lines.append(
+                    f"{name}: [{v['impact']}] {v['id']} ({v['count']}×) {v['help']}"
+                    f" — {'; '.join(v['targets'])}"
+                )
+        lines.append(
+            f"{len(self.pages)} pages scanned; "
+            + (", ".join(f"{k}: {n}" for k, n in sorted(totals.items())) or "no violation")
+        )
+        return lines
+
+
+_AXE_REPORT = AxeReport()
+
+
+@pytest.fixture
+def audit():
+    """`audit(page, "name")`: no serious or critical axe violation on this page."""
+
+    def check(page, name: str):
+        page.wait_for_load_state("load")
+        violations = _AXE_REPORT.run(page, name)
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(
+            f"  [{v['impact']}] {v['id']}: {v['help']} — {v['targets']}" for v in blocking
+        )
+
+    return check
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _AXE_REPORT.pages:
+        return
+    terminalreporter.section("axe-core: violations per page (none serious or critical)")
+    for line in _AXE_REPORT.summary_lines():
+        terminalreporter.write_line(line)
+
+
+# --- screenshots ------------------------------------------------------------
+
+
+def _save_small_png(png: bytes, target: Path) -> None:
+    """A 256-colour palette keeps interface screenshots sharp and small."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    if buffer.tell() > SCREENSHOT_MAX_BYTES:
+        small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+    target.write_bytes(buffer.getvalue())
+
+
+@pytest.fixture
+def shoot():
+    """`shoot(page, "name")`: docs/screenshots/name.png, only when SCREENSHOTS=1."""
+    enabled = os.environ.get("SCREENSHOTS") == "1"
+
+    def save(page, name: str):
+        if not enabled:
+            return
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_load_state("load")
+        # No blinking caret nor focus ring caught half-way.
+        _save_small_png(
+            page.screenshot(animations="disabled", caret="hide"), SCREENSHOTS / f"{name}.png"
+        )
+
+    return save

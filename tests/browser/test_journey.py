@@ -1,0 +1,154 @@
+"""The guide's whole path in a real browser, by the interface contract's words.
+
+A person signs up, sets a password through the e-mailed link, logs in, chooses
+the Operator role, searches, creates a new operator and sends the request that
+creates it; an INAO validator approves it in the admin; the person sees it
+Approved, has the decision e-mail, and is now the operator's administrator: a
+colleague asks to join, and the person approves the colleague in the portal.
+
+Once in English on a desktop, once in French, once at a phone's width. Every
+page is scanned with axe-core on the way, and photographed when SCREENSHOTS=1.
+"""
+
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import PASSWORD as FACTORY_PASSWORD
+from accounts.tests.factories import UserFactory
+from entities.models import Organisation, Status
+from entities.tests.factories import (
+    AuthorityFactory,
+    ControlBodyFactory,
+    OperatorFactory,
+    valid_fr_eori,
+)
+from requests_app.services import validator_create
+from tests.browser.conftest import PHONE
+from tests.browser.portal import EN, FR, Person, Validator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_OPERATOR = "Jardins de Provence Bio"
+
+
+@pytest.fixture
+def reference_data(db):
+    """France's authority, a French control body and one valid operator, as loaded in production."""
+    inao = AuthorityFactory(
+        name="Institut national de l'origine et de la qualité", short_name="INAO", country="FR"
+    )
+    ControlBodyFactory(name="Ecocert France", code="FR-BIO-01")
+    OperatorFactory(name="Bio Import Lyon", country="FR", city="Lyon")
+    return inao
+
+
+def walk_the_guide(new_page, reference_data, t, *, viewport=None, check, prefix, suffix):
+    validator_email = f"victor.{suffix}@inao.example"
+    validator_create(
+        email=validator_email,
+        authority=reference_data,
+        password=FACTORY_PASSWORD,
+        first_name="Victor",
+        last_name="Inao",
+    )
+    from accounts.models import User
+
+    User.objects.filter(email=validator_email).update(interface_language=t["lang"])
+
+    # 1. Camille signs up, sets a password through the e-mail, logs out and in.
+    camille = Person(
+        new_page(locale=t["lang"], viewport=viewport),
+        t,
+        f"camille.{suffix}@example.fr",
+        check=check,
+        prefix=prefix,
+    )
+    camille.sign_up()
+    camille.set_password_from_email()
+    camille.log_out()
+    camille.log_in()
+
+    # 2. Operator, a search that finds nothing, and a new operator with its request.
+    camille.choose_operator_role()
+    camille.search("jardins")
+    camille.visit("directory-search")
+    camille.create_operator(
+        name=NEW_OPERATOR, eori=valid_fr_eori(4242), control_body_code="FR-BIO-01"
+    )
+    camille.send_request("We import organic olive oil from Tunisia.")
+    operator = Organisation.objects.get(name=NEW_OPERATOR)
+    assert operator.status == Status.NEW
+
+    # 3. Victor, INAO's validator, approves it in the admin.
+    victor = Validator(
+        new_page(locale=t["lang"], viewport=viewport),
+        t,
+        validator_email,
+        FACTORY_PASSWORD,
+        check=check,
+        prefix=prefix,
+    )
+    victor.log_in()
+    victor.approve("Camille")
+    operator.refresh_from_db()
+    assert operator.status == Status.VALID
+
+    # 4. Camille sees it approved and has the e-mail.
+    camille.page.reload()
+    camille.expect_request_status(t["approved"])
+    camille.visit("profile-approved")
+    camille.expect_decision_email(NEW_OPERATOR)
+
+    # 5. A colleague asks to join; Camille, its administrator now, approves.
+    UserFactory(
+        email=f"dominique.{suffix}@example.fr",
+        first_name="Dominique",
+        last_name="Roux",
+        interface_language=t["lang"],
+        email_language=t["lang"],
+    )
+    dominique = Person(
+        new_page(locale=t["lang"], viewport=viewport),
+        t,
+        f"dominique.{suffix}@example.fr",
+        first_name="Dominique",
+        last_name="Roux",
+        check=check,
+        prefix=prefix,
+    )
+    dominique.log_in(password=FACTORY_PASSWORD)
+    dominique.choose_operator_role()
+    dominique.request_authorisation_for(NEW_OPERATOR)
+
+    camille.approve_colleague("Dominique")
+    dominique.page.reload()
+    dominique.expect_request_status(t["approved"])
+    dominique.expect_decision_email(NEW_OPERATOR)
+    return camille, victor, dominique
+
+
+def test_the_whole_guide_in_english(new_page, reference_data, audit, shoot):
+    def check(page, name):
+        audit(page, name)
+        shoot(page, name)
+
+    walk_the_guide(new_page, reference_data, EN, check=check, prefix="", suffix="en")
+
+
+def test_the_whole_guide_in_french(new_page, reference_data, audit):
+    walk_the_guide(new_page, reference_data, FR, check=audit, prefix="fr/", suffix="fr")
+    assert "Jardins de Provence Bio" in mail.outbox[-1].subject + mail.outbox[-1].body
+
+
+def test_the_whole_guide_on_a_phone(new_page, reference_data, audit, shoot):
+    def check(page, name):
+        audit(page, name)
+        # Nothing wider than the screen: no sideways scrolling (WCAG 1.4.10, reflow).
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 390px"
+        if name in {"phone/home-role-choice", "phone/new-operator", "phone/profile-approved"}:
+            shoot(page, name.replace("/", "-"))
+
+    walk_the_guide(
+        new_page, reference_data, EN, viewport=PHONE, check=check, prefix="phone/", suffix="ph"
+    )
