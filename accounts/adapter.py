@@ -15,11 +15,11 @@ from accounts.services import email_send
 
 
 def _absolute(request, path: str) -> str:
-    """An absolute link for an e-mail; the bare path when there is no request to build it from."""
+    """An absolute link for an e-mail: from the request, else from PORTAL_URL."""
     try:
         return build_absolute_uri(request, path)
     except ImproperlyConfigured:
-        return path
+        return getattr(settings, "PORTAL_URL", "").rstrip("/") + path
 
 
 def _time_zone(user):

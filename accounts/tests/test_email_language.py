@@ -52,3 +52,14 @@ def test_the_interface_language_is_back_to_normal_after_an_email(client):
     client.post("/accounts/signup/", signup_data(email_language="fr"))
     response = client.get("/accounts/signup/")
     assert "Create an account" in response.content.decode()
+
+
+def test_an_email_sent_outside_a_request_links_to_the_portal_url(settings):
+    from accounts.adapter import AccountAdapter
+
+    settings.PORTAL_URL = "https://traces.example.eu"
+    user = UserFactory(email="jean@example.fr", first_name="Jean")
+    AccountAdapter(request=None).send_mail(
+        "account/email/unknown_account", user.email, {"signup_url": "x"}
+    )
+    assert "https://traces.example.eu/help/" in mail.outbox[0].body
