@@ -116,6 +116,19 @@ def new_page(browser, live_server, settings):
 
 
 @pytest.fixture
+def reference_data(db):
+    """France's authority, a French control body and one valid operator, as loaded in production."""
+    from entities.tests.factories import AuthorityFactory, ControlBodyFactory, OperatorFactory
+
+    inao = AuthorityFactory(
+        name="Institut national de l'origine et de la qualité", short_name="INAO", country="FR"
+    )
+    ControlBodyFactory(name="Ecocert France", code="FR-BIO-01")
+    OperatorFactory(name="Bio Import Lyon", country="FR", city="Lyon")
+    return inao
+
+
+@pytest.fixture
 def page(new_page):
     return new_page()
 

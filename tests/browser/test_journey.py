@@ -16,12 +16,7 @@ from django.core import mail
 from accounts.tests.factories import PASSWORD as FACTORY_PASSWORD
 from accounts.tests.factories import UserFactory
 from entities.models import Organisation, Status
-from entities.tests.factories import (
-    AuthorityFactory,
-    ControlBodyFactory,
-    OperatorFactory,
-    valid_fr_eori,
-)
+from entities.tests.factories import valid_fr_eori
 from requests_app.services import validator_create
 from tests.browser.conftest import PHONE
 from tests.browser.portal import EN, FR, Person, Validator
@@ -29,17 +24,6 @@ from tests.browser.portal import EN, FR, Person, Validator
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_OPERATOR = "Jardins de Provence Bio"
-
-
-@pytest.fixture
-def reference_data(db):
-    """France's authority, a French control body and one valid operator, as loaded in production."""
-    inao = AuthorityFactory(
-        name="Institut national de l'origine et de la qualité", short_name="INAO", country="FR"
-    )
-    ControlBodyFactory(name="Ecocert France", code="FR-BIO-01")
-    OperatorFactory(name="Bio Import Lyon", country="FR", city="Lyon")
-    return inao
 
 
 def walk_the_guide(new_page, reference_data, t, *, viewport=None, check, prefix, suffix):
