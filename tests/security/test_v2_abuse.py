@@ -1,0 +1,60 @@
+"""ASVS 5.0 V2.4 Anti-automation (issue 7 §4): nobody floods a validator's queue.
+
+Both rules belong in requests_app/services.py (request_submit); neither is
+there yet, so these tests are strict expected failures: they will fail loudly
+(XPASS) the day the rules land, to be turned into plain tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from entities.tests.factories import OperatorFactory
+from requests_app.models import AuthorisationRequest, RequestStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+
+# A person may reasonably wait on a handful of organisations at once; 10 is generous.
+PENDING_BOUND = 10
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="no bound on pending requests per person in requests_app.services.request_submit",
+)
+def test_v2_4_1_a_person_cannot_have_more_than_a_bounded_number_of_pending_requests(
+    client, applicant, inao
+):
+    client.force_login(applicant)
+    organisations = OperatorFactory.create_batch(PENDING_BOUND * 2, country="FR")
+    for organisation in organisations:
+        client.post(
+            f"/requests/organisation/{organisation.pk}/",
+            {"message": "Let me in.", "contact_email": "anne@example.eu"},
+        )
+    pending = AuthorisationRequest.objects.filter(
+        applicant=applicant, status=RequestStatus.PENDING
+    ).count()
+    assert pending <= PENDING_BOUND
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="request submission is not rate-limited (issue 7 §4); sign-up, log-in and "
+    "password links are, through allauth",
+)
+def test_v2_4_1_request_submission_is_rate_limited(client, applicant, inao):
+    client.force_login(applicant)
+    organisations = OperatorFactory.create_batch(40, country="FR")
+    statuses = []
+    for organisation in organisations:
+        response = client.post(
+            f"/requests/organisation/{organisation.pk}/",
+            {"message": "Hi", "contact_email": "anne@example.eu"},
+        )
+        statuses.append(response.status_code)
+        # Withdraw at once, so that only the rate of submission is at stake.
+        AuthorisationRequest.objects.filter(
+            applicant=applicant, status=RequestStatus.PENDING
+        ).update(status=RequestStatus.WITHDRAWN)
+    assert 429 in statuses
