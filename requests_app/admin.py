@@ -140,13 +140,10 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             return self.get_queryset(request).filter(pk=obj.pk).exists()
         return allowed
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm("requests_app.decide_authorisationrequest"):
-            actions.pop("bulk_approve", None)
-        return actions
+    def has_decide_permission(self, request):
+        return request.user.has_perm("requests_app.decide_authorisationrequest")
 
-    @admin.action(description=gettext_lazy("Approve the selected requests"))
+    @admin.action(description=gettext_lazy("Approve the selected requests"), permissions=["decide"])
     def bulk_approve(self, request, queryset):
         approved, refused = 0, []
         for authorisation_request in queryset.pending():

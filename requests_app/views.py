@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_countries import countries
 
 from entities.models import Organisation
 from requests_app import services
@@ -123,6 +124,7 @@ def operator_request(request):
         {
             "form": form,
             "operator": operator,
+            "country_name": countries.name(operator["country"]),
             "action": reverse("requests:operator_request"),
             "cancel_url": reverse("entities:operator_create"),
         },

@@ -25,7 +25,11 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG:
-    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
+    missing = [
+        name
+        for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
+        if not value
+    ]
     if missing:
         raise ImproperlyConfigured(
             f"DEBUG is off and {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
@@ -99,7 +103,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # IMMEDIATE takes the write lock at BEGIN, so two concurrent decisions
@@ -118,7 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://traces_cache")}
 
 # --- Tasks (e-mail is sent outside the web request, with retries) ----------
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 # --- E-mail ---------------------------------------------------------------
 # Development prints e-mail to the console; production defaults to the local
@@ -126,7 +134,9 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 MAILERS = mailers_from_url(
     env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TRACES portal <no-reply@traces.localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="TRACES portal <no-reply@traces.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Identity ---------------------------------------------------------------
@@ -141,7 +151,10 @@ PASSWORD_HASHERS = [
 ]
 # OWASP ASVS 5.0 (6.2.x) and NIST SP 800-63B: length, not composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -153,7 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # The breached-password check sends the first five hex digits of the
 # password's SHA-1 to a k-anonymity range API; off where the network forbids it.
 PASSWORD_BREACH_CHECK = env.bool("PASSWORD_BREACH_CHECK", default=False)
-PASSWORD_BREACH_API = env.str("PASSWORD_BREACH_API", default="https://api.pwnedpasswords.com/range/")
+PASSWORD_BREACH_API = env.str(
+    "PASSWORD_BREACH_API", default="https://api.pwnedpasswords.com/range/"
+)
 # Set-password and forgot-password links are valid for 90 minutes.
 PASSWORD_RESET_TIMEOUT = 90 * 60
 
@@ -178,7 +193,9 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TRACES] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
+)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -225,7 +242,9 @@ HELPDESK_EMAILS = env.list(
 )
 SITE_NAME = "TRACES"
 # The portal's public address, for links in e-mails sent outside a request.
-PORTAL_URL = env.str("PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}").rstrip("/")
+PORTAL_URL = env.str(
+    "PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}"
+).rstrip("/")
 
 # --- Security headers -------------------------------------------------------
 # No inline script or style anywhere: scripts and styles come from our own

@@ -1,12 +1,18 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 
 # The admin's own log-in form knows nothing of the second factor: send it to
 # the portal's log-in, which asks for the code (accounts/tests/test_second_factor.py).
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("TRACES registration portal: validation")
+admin.site.site_title = _("TRACES validation")
+admin.site.index_title = _("Requests to decide and reference data")
+# The queue's columns need the width more than the navigation needs a sidebar.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", account_views.welcome, name="welcome"),
