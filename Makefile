@@ -16,6 +16,7 @@ help:
 	@echo "make bench    load-test the pages at 1,000,000 operators (PostgreSQL, wrk)"
 	@echo "make messages re-extract and compile the translation catalogues"
 	@echo "make lint     ruff check and format check"
+	@echo "make screenshots  docs/screenshots/ from the browser suite"
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -45,6 +46,10 @@ test: setup
 
 serve: setup
 	@scripts/serve
+
+# Screenshots of the main pages, taken by the browser suite, into docs/screenshots/.
+screenshots: setup
+	SCREENSHOTS=1 $(PY) -m pytest tests/browser -q -k "english or phone"
 
 # PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/traces_bench):
 # seeds 1,000,000 operators, drives each page with wrk, writes docs/benchmarks.md.

@@ -56,6 +56,7 @@ EN = {
     "approved": "Approved",
     "rejected": "Rejected",
     "site": "TRACES registration portal",
+    "decision_email": "has been approved",
     "valid": "Valid",
     "authorisation_requests": "Authorisation requests",
 }
@@ -101,7 +102,8 @@ FR = {
     "approved": "Approuvée",
     "valid": "Valide",
     "rejected": "Rejetée",
-    "site": "Portail d'inscription TRACES",
+    "site": "Portail d'enregistrement TRACES",
+    "decision_email": "a été approuvée",
     "authorisation_requests": "Demandes d'autorisation",
 }
 
@@ -120,12 +122,15 @@ HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
     .map(h => [Number(h.tagName[1]), h.textContent.trim()])"""
 
 
-def assert_reads_well(page, t):
+def assert_reads_well(page, t, *, portal=True):
     """The language, a title that says where you are, headings in order."""
     page.wait_for_load_state("load")
     expect(page.locator("html")).to_have_attribute("lang", t["lang"])
     title = page.title()
     assert title and not title.startswith(("·", "|")), f"{page.url}: title {title!r}"
+    if portal:
+        # "Where you are · TRACES registration portal", in the page's language.
+        assert title.endswith(f" · {t['site']}") and len(title) > len(t["site"]) + 5, title
     headings = page.evaluate(HEADINGS)
     assert headings, f"{page.url}: no heading"
     levels = [level for level, _ in headings]
@@ -270,11 +275,11 @@ class Person:
         expect(self.page.get_by_role("heading", level=1)).to_be_visible()
 
     def expect_decision_email(self, organisation: str):
-        messages = emails_to(mail.outbox, self.email)
-        assert any(organisation in m.subject + m.body for m in messages[1:]), [
-            m.subject for m in messages
-        ]
-        return messages[-1]
+        """The decision, in the person's e-mail language, names the organisation."""
+        subjects = [m.subject for m in emails_to(mail.outbox, self.email)]
+        assert any(
+            organisation in subject and self.t["decision_email"] in subject for subject in subjects
+        ), subjects
 
     # --- operator administrator ---------------------------------------------------
 
@@ -300,7 +305,7 @@ class Validator:
     prefix: str = ""
 
     def visit(self, name):
-        assert_reads_well(self.page, self.t)
+        assert_reads_well(self.page, self.t, portal="/admin/" not in self.page.url)
         self.check(self.page, f"{self.prefix}{name}")
 
     def log_in(self):
