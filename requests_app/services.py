@@ -13,6 +13,8 @@ serialise writers and the conditional UPDATE still decides once.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -48,6 +50,16 @@ class RequestNotPending(RequestError):
 
 class RequestNotAllowed(RequestError):
     pass
+
+
+class TooManyRequests(RequestError):
+    """Submitted too often: the view answers 429."""
+
+
+# Nobody floods a validator's queue (ASVS V2.4). The requests themselves are the
+# counter: exact, and shared by every worker without a cache.
+MAX_PENDING_PER_PERSON = 10
+MAX_SUBMISSIONS_PER_HOUR = 20
 
 
 # --- Who may do what -----------------------------------------------------------
@@ -93,7 +105,25 @@ def can_manage_admins(*, user, organisation: Organisation) -> bool:
 # --- Submitting ------------------------------------------------------------------
 
 
+def _check_not_flooding(*, applicant) -> None:
+    mine = AuthorisationRequest.objects.filter(applicant=applicant)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    if mine.filter(submitted_at__gte=an_hour_ago).count() >= MAX_SUBMISSIONS_PER_HOUR:
+        raise TooManyRequests(
+            _("You have sent too many requests in the last hour. Please try again later.")
+        )
+    if mine.pending().count() >= MAX_PENDING_PER_PERSON:
+        raise RequestError(
+            _(
+                "You already have %(count)d pending requests: wait for a decision, or withdraw "
+                "one, before sending another."
+            )
+            % {"count": MAX_PENDING_PER_PERSON}
+        )
+
+
 def _check_can_request(*, applicant, organisation: Organisation) -> None:
+    _check_not_flooding(applicant=applicant)
     if not organisation.accepts_requests:
         raise RequestError(
             _("%(organisation)s is %(status)s: it does not accept requests.")
@@ -188,6 +218,7 @@ def request_submit_new_operator(
     """Create an operator and the request to validate it, together or not at all."""
     from entities.services import operator_create
 
+    _check_not_flooding(applicant=applicant)
     operator = operator_create(data=operator_data, created_by=applicant)
     return _create_request(
         applicant=applicant,

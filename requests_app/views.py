@@ -68,6 +68,8 @@ def request_create(request, organisation_pk: int):
             services.request_submit(
                 applicant=request.user, organisation=organisation, **form.cleaned_data
             )
+        except services.TooManyRequests as error:
+            return render(request, "429.html", {"reason": str(error)}, status=429)
         except services.RequestError as error:
             messages.error(request, str(error))
             return redirect(_organisation_url(organisation))
@@ -107,6 +109,8 @@ def operator_request(request):
             created = services.request_submit_new_operator(
                 applicant=request.user, operator_data=operator, **form.cleaned_data
             )
+        except services.TooManyRequests as error:
+            return render(request, "429.html", {"reason": str(error)}, status=429)
         except (ValidationError, services.RequestError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)

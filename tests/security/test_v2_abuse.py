@@ -1,13 +1,13 @@
 """ASVS 5.0 V2.4 Anti-automation (issue 7 §4): nobody floods a validator's queue.
 
-Both rules belong in requests_app/services.py (request_submit); neither is
-there yet, so these tests are strict expected failures: they will fail loudly
-(XPASS) the day the rules land, to be turned into plain tests.
+Both rules live in requests_app/services.py (_check_not_flooding), counted
+from the requests themselves.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from entities.tests.factories import OperatorFactory
 from requests_app.models import AuthorisationRequest, RequestStatus
@@ -18,10 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
 PENDING_BOUND = 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no bound on pending requests per person in requests_app.services.request_submit",
-)
 def test_v2_4_1_a_person_cannot_have_more_than_a_bounded_number_of_pending_requests(
     client, applicant, inao
 ):
@@ -38,11 +34,6 @@ def test_v2_4_1_a_person_cannot_have_more_than_a_bounded_number_of_pending_reque
     assert pending <= PENDING_BOUND
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="request submission is not rate-limited (issue 7 §4); sign-up, log-in and "
-    "password links are, through allauth",
-)
 def test_v2_4_1_request_submission_is_rate_limited(client, applicant, inao):
     client.force_login(applicant)
     organisations = OperatorFactory.create_batch(40, country="FR")
@@ -56,5 +47,5 @@ def test_v2_4_1_request_submission_is_rate_limited(client, applicant, inao):
         # Withdraw at once, so that only the rate of submission is at stake.
         AuthorisationRequest.objects.filter(
             applicant=applicant, status=RequestStatus.PENDING
-        ).update(status=RequestStatus.WITHDRAWN)
+        ).update(status=RequestStatus.WITHDRAWN, decided_at=timezone.now())
     assert 429 in statuses
