@@ -31,9 +31,7 @@ def mailers_from_url(url: str) -> dict:
         options["file_path"] = path if path.startswith("/") else "/" + path
     elif backend.endswith("smtp.EmailBackend"):
         options = {
-            name: config[key]
-            for key, name in _SMTP_OPTIONS.items()
-            if config.get(key) is not None
+            name: config[key] for key, name in _SMTP_OPTIONS.items() if config.get(key) is not None
         }
         options.setdefault("timeout", 10)
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
