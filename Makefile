@@ -7,12 +7,14 @@ PORT ?= 8000
 DEMO_OPERATORS ?= 3000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup serve messages lint format screenshots bench clean
+.PHONY: help run test setup serve soak messages lint format screenshots bench clean
 
 help:
 	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
 	@echo "make serve    production server (gunicorn, DEBUG off)"
+	@echo "make bench    load benchmark at 1M operators (PostgreSQL)"
+	@echo "make soak     mixed load for SOAK_SECONDS, then checks nothing was lost (PostgreSQL)"
 	@echo "make bench    load-test the pages at 1,000,000 operators (PostgreSQL, wrk)"
 	@echo "make messages re-extract and compile the translation catalogues"
 	@echo "make lint     ruff check and format check"
@@ -56,11 +58,17 @@ screenshots: setup
 bench: setup
 	@scripts/bench $(BENCH_ARGS)
 
+# Mixed load at `make serve` on loopback for SOAK_SECONDS (60), then checks that
+# everything accepted is in the database exactly once. Needs PostgreSQL.
+soak: setup
+	$(PY) scripts/soak.py
+
 messages: $(VENV)/.installed
 	for app in accounts entities requests_app; do \
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location file); done
 	$(PY) manage.py makemessages -l fr --no-obsolete --add-location file \
-	  --ignore='.venv/*' --ignore='accounts/*' --ignore='entities/*' --ignore='requests_app/*'
+	  --ignore='.venv/*' --ignore='accounts/*' --ignore='entities/*' --ignore='requests_app/*' \
+	  --ignore='scripts/*' --ignore='tests/*' --ignore='docs/*'
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lint: $(VENV)/.installed
