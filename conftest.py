@@ -7,11 +7,14 @@ pytest_plugins = ["tests.cast"]
 
 
 @pytest.fixture(autouse=True)
-def _portal_test_settings(settings):
+def _portal_test_settings(settings, monkeypatch):
     # Run tasks (e-mail delivery) at once, so mail.outbox shows what was sent.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CAPTCHA_TEST_MODE = True
+    # django-simple-captcha copies CAPTCHA_TEST_MODE when it is imported: its
+    # copy is what accepts the code PASSED.
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.PASSWORD_BREACH_CHECK = False
     # Argon2 takes a quarter of a second per hash, and every factory user is hashed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

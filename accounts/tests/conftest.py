@@ -11,13 +11,6 @@ NEW_PASSWORD = "a long and quiet river 2024"
 
 
 @pytest.fixture(autouse=True)
-def _captcha_test_mode(monkeypatch):
-    # django-simple-captcha copies CAPTCHA_TEST_MODE at import time, so the
-    # root conftest's settings override does not reach it: patch its copy.
-    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
-
-
-@pytest.fixture(autouse=True)
 def _english_outside_requests():
     # A request leaves its language active in the thread; tests that call
     # code directly must not inherit the previous test's French.
