@@ -57,6 +57,7 @@ EN = {
     "rejected": "Rejected",
     "site": "TRACES registration portal",
     "decision_email": "has been approved",
+    "notifications": "Notifications",
     "valid": "Valid",
     "authorisation_requests": "Authorisation requests",
 }
@@ -273,6 +274,12 @@ class Person:
     def open_profile(self):
         self.page.get_by_role("link", name=exactly(self.t["my_profile"])).click()
         expect(self.page.get_by_role("heading", level=1)).to_be_visible()
+
+    def open_notifications(self):
+        self.page.get_by_role("link", name=re.compile(rf"^{self.t['notifications']}")).click()
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(
+            exactly(self.t["notifications"])
+        )
 
     def expect_decision_email(self, organisation: str):
         """The decision, in the person's e-mail language, names the organisation."""

@@ -11,6 +11,8 @@ page is scanned with axe-core on the way, and photographed when SCREENSHOTS=1.
 """
 
 import pytest
+from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD as FACTORY_PASSWORD
 from accounts.tests.factories import UserFactory
@@ -18,7 +20,7 @@ from entities.models import Organisation, Status
 from entities.tests.factories import valid_fr_eori
 from requests_app.services import validator_create
 from tests.browser.conftest import PHONE
-from tests.browser.portal import EN, FR, Person, Validator
+from tests.browser.portal import EN, FR, Person, Validator, exactly, label
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,6 +86,9 @@ def walk_the_guide(new_page, reference_data, t, *, viewport=None, check, prefix,
     camille.page.goto("/home/")
     camille.expect_request_status(t["approved"])
     camille.visit("home-approved")
+    camille.open_notifications()
+    expect(camille.page.get_by_text(NEW_OPERATOR).first).to_be_visible()
+    camille.visit("notifications")
 
     # 5. A colleague asks to join; Camille, its administrator now, approves.
     UserFactory(
@@ -155,3 +160,26 @@ def test_the_whole_guide_on_a_phone(new_page, reference_data, audit, shoot):
     walk_the_guide(
         new_page, reference_data, EN, viewport=PHONE, check=check, prefix="phone/", suffix="ph"
     )
+
+
+def test_a_validator_rejects_with_a_reason_that_the_applicant_reads(
+    new_page, pending_request, applicant, validator_inao, audit
+):
+    victor = Validator(new_page(), EN, validator_inao.email, FACTORY_PASSWORD, check=audit)
+    victor.log_in()
+    page = victor.page
+    page.goto(f"/admin/requests_app/authorisationrequest/{pending_request.pk}/change/")
+    page.get_by_label(label(EN["reason"])).fill("The EORI number belongs to another company.")
+    page.get_by_role("button", name=exactly(EN["reject"])).click()
+    expect(page.locator(".messagelist li").first).to_be_visible()
+
+    anne = Person(new_page(), EN, applicant.email, first_name="Anne", check=audit)
+    anne.log_in(password=FACTORY_PASSWORD)
+    anne.open_profile()
+    anne.expect_request_status(EN["rejected"])
+    expect(
+        anne.page.get_by_text("The EORI number belongs to another company.").first
+    ).to_be_visible()
+    anne.visit("profile-rejected")
+    subjects = [m.subject for m in mail.outbox if applicant.email in m.to]
+    assert any("has been rejected" in subject for subject in subjects), subjects
