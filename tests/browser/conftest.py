@@ -63,13 +63,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _captcha_test_mode(monkeypatch):
-    # django-simple-captcha copies CAPTCHA_TEST_MODE when it is imported, so
-    # the root conftest's setting does not reach it: the code PASSED needs this.
-    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
