@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
 from accounts.models import TIME_ZONE_CHOICES, User
+from accounts.widgets import CachedOptionsSelect
 
 NAME_MAX = User._meta.get_field("first_name").max_length
 EMAIL_MAX = User._meta.get_field("email").max_length
@@ -139,6 +140,11 @@ class ProfileForm(forms.ModelForm):
             "email_language": _("E-mail language"),
             "interface_language": _("Interface language"),
             "time_zone": _("Time zone"),
+        }
+        # Fixed lists: their 600 and 24 options are rendered once per language.
+        widgets = {
+            "email_language": CachedOptionsSelect(key="accounts.profile_email_language"),
+            "time_zone": CachedOptionsSelect(key="accounts.profile_time_zone"),
         }
 
     def clean_first_name(self):

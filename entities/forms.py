@@ -7,9 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accounts.widgets import CachedOptionsSelect
 from entities.eori import validate_eori
 from entities.models import Kind, Organisation
 from entities.services import SORTS, operator_with_eori, similar_operators
@@ -43,15 +45,31 @@ def plain_text(value: str) -> str:
     return " ".join(value.split())
 
 
+_COUNTRIES_BY_LANGUAGE: dict[str, tuple] = {}
+
+
 def country_choices(blank_label):
-    return [("", blank_label), *countries]
+    """The countries sorted by their name in the active language, after a blank choice.
+
+    Translating and sorting 250 names on every form costs more than the page's
+    queries: done once per language.
+    """
+    language = get_language() or ""
+    names = _COUNTRIES_BY_LANGUAGE.get(language)
+    if names is None:
+        names = _COUNTRIES_BY_LANGUAGE[language] = tuple((c.code, str(c.name)) for c in countries)
+    return [("", blank_label), *names]
 
 
 class DirectorySearchForm(forms.Form):
     """The directory's search criteria; bad values simply are not applied."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        widget=CachedOptionsSelect(key="entities.directory_country"),
+    )
     activity = forms.ChoiceField(
         label=_("Activity"),
         required=False,
@@ -60,6 +78,7 @@ class DirectorySearchForm(forms.Form):
             ("importer", _("Organic importer")),
             ("first_consignee", _("Organic operator (first consignee)")),
         ],
+        widget=CachedOptionsSelect(key="entities.directory_activity"),
     )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     identifier = forms.CharField(label=_("Identifier"), required=False, max_length=40)
@@ -73,6 +92,7 @@ class DirectorySearchForm(forms.Form):
             ("city", _("City")),
             ("newest", _("Newest first")),
         ],
+        widget=CachedOptionsSelect(key="entities.directory_sort"),
     )
 
     def __init__(self, *args, kind: str, **kwargs):
@@ -108,7 +128,9 @@ class OperatorForm(forms.Form):
     """
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(
+        label=_("Country"), widget=CachedOptionsSelect(key="entities.operator_country")
+    )
     city = forms.CharField(label=_("City"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=255)
     postcode = forms.CharField(label=_("Postcode"), max_length=16)
