@@ -5,6 +5,7 @@ manage.py is read first when present; variables already set in the
 environment win over it. See `.env.example` for the whole list.
 """
 
+import shutil
 from pathlib import Path
 
 import environ
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_countries",
     "phonenumber_field",
     "captcha",
@@ -101,6 +103,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates too (templates/captcha/...).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
@@ -211,6 +216,9 @@ REQUIRE_VALIDATOR_MFA = env.bool("REQUIRE_VALIDATOR_MFA", default=not DEBUG)
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
+# An audio version of the code for people who cannot see the image (WCAG 1.1.1),
+# wherever the flite speech synthesiser is installed (apt-get install flite).
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
