@@ -90,11 +90,15 @@ class AuthorisationRequestQuerySet(models.QuerySet):
             "applicant", "organisation", "organisation__control_body", "routed_to", "decided_by"
         )
 
-    def for_validator(self, user):
-        """The admin queue of a staff user: all for superusers, their authority's for validators."""
+    def for_validator(self, user, *, validator: Validator | None = None):
+        """The admin queue of a staff user: all for superusers, their authority's for validators.
+
+        `validator`: the person's Validator row, when the caller has read it already.
+        """
         if user.is_superuser:
             return self
-        validator = Validator.objects.filter(user=user).first() if user.is_staff else None
+        if validator is None and user.is_staff:
+            validator = Validator.objects.filter(user=user).first()
         if validator is None:
             return self.none()
         return self.filter(routed_to_id=validator.authority_id)
@@ -182,6 +186,9 @@ class AuthorisationRequest(models.Model):
         indexes = [
             # The validator queue: WHERE routed_to = ? AND status = ? ORDER BY submitted_at.
             models.Index(fields=["routed_to", "status", "submitted_at"], name="request_queue"),
+            # The validator queue, every status (admin filter "All"):
+            # WHERE routed_to = ? ORDER BY submitted_at, id LIMIT 26.
+            models.Index(fields=["routed_to", "submitted_at", "id"], name="request_queue_all"),
             # "My requests" on the profile and home: WHERE applicant = ? ORDER BY submitted_at.
             models.Index(fields=["applicant", "submitted_at"], name="request_applicant"),
             # Operator admins' list and duplicate checks: WHERE organisation = ? AND status = ?.
