@@ -182,7 +182,39 @@ def test_a_page_runs_the_same_number_of_queries_whatever_it_lists(
     with django_assert_num_queries(len(one)):
         response = applicant_client.get(OPERATORS, {"name": "few"})
     assert len(response.context["page"].items) == 25
-    assert len(one) <= 5  # session, user, count, page, the notifications link
+    # session, user, the page of results (nothing counted), the notifications link
+    assert len(one) <= 4
+
+
+def test_the_results_are_not_counted_but_fetched_one_row_more_than_a_page(applicant_client):
+    OperatorFactory.create_batch(30, name=factory_name("Uncounted"))
+    with CaptureQueriesContext(connection) as queries:
+        response = applicant_client.get(OPERATORS, {"name": "uncounted"})
+    listing = [q["sql"] for q in queries if "entities_organisation" in q["sql"]]
+    assert len(listing) == 1
+    assert "COUNT(" not in listing[0].upper()
+    assert "LIMIT 26" in listing[0]
+    html = response.content.decode()
+    assert "Results 1 to 25; more on the next pages." in html
+    assert "Page 1" in html and "Page 1 of" not in html
+    assert 'rel="next"' in html
+
+    last = applicant_client.get(OPERATORS, {"name": "uncounted", "page": "2"}).content.decode()
+    assert "30 results" in last and "(showing 26 to 30)" in last
+    assert "Page 2 of 2" in last and 'rel="next"' not in last
+
+
+def test_pages_stop_at_the_cap_and_say_there_are_more(applicant_client, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_CAP", 50)
+    OperatorFactory.create_batch(60, name=factory_name("Capped"))
+    first = applicant_client.get(OPERATORS, {"name": "capped"})
+    assert not first.context["page"].capped and first.context["page"].has_next
+    second = applicant_client.get(OPERATORS, {"name": "capped", "page": "2"})
+    html = second.content.decode()
+    assert second.context["page"].capped and not second.context["page"].has_next
+    assert "More than 50 results" in html and 'rel="next"' not in html
+    third = applicant_client.get(OPERATORS, {"name": "capped", "page": "3"})
+    assert third.context["page"].number == 2
 
 
 def test_nothing_found_shows_a_helpful_empty_state(applicant_client):

@@ -252,3 +252,55 @@ def test_the_authority_grants_and_withdraws_administrator_rights(
     client.post(url, {"grant": "0"})
     membership.refresh_from_db()
     assert not membership.is_admin
+
+
+def test_the_queue_opens_on_what_is_pending_and_shows_the_rest_on_demand(
+    client, validator_inao, pending_request, inao
+):
+    decided = request_submit(applicant=UserFactory(), organisation=OperatorFactory(name="Old Done"))
+    AuthorisationRequest.objects.filter(pk=decided.pk).update(
+        status="approved", decided_at=decided.submitted_at
+    )
+    client.force_login(validator_inao)
+    default = client.get(CHANGELIST).content.decode()
+    assert "Bio Import Lyon" in default and "Old Done" not in default
+    every = client.get(CHANGELIST + "?status__exact=all").content.decode()
+    assert "Bio Import Lyon" in every and "Old Done" in every
+    approved = client.get(CHANGELIST + "?status__exact=approved").content.decode()
+    assert "Bio Import Lyon" not in approved and "Old Done" in approved
+
+
+def test_the_country_filter_never_reads_the_requests_and_the_validator_is_read_once(
+    client, validator_inao, superuser, pending_request, german_request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(validator_inao)
+    client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(CHANGELIST).content.decode()
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if "DISTINCT" in q.upper()]
+    assert len([q for q in sql if 'FROM "requests_app_validator"' in q]) == 1
+    assert "?country=" not in content  # one country only: nothing to choose
+
+    client.force_login(superuser)
+    content = client.get(CHANGELIST).content.decode()
+    assert "?country=DE" in content and "?country=FR" in content
+
+
+def test_the_count_stops_at_the_cap_and_says_more(client, validator_inao, inao, monkeypatch):
+    from requests_app.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    for _ in range(3):
+        request_submit(applicant=UserFactory(), organisation=OperatorFactory())
+    client.force_login(validator_inao)
+    content = client.get(CHANGELIST).content.decode()
+    assert "More than 2 authorisation requests" in content
+    # The total is not known: no "Select all N" across pages.
+    assert 'class="question' not in content and "Select all 2" not in content
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    content = client.get(CHANGELIST).content.decode()
+    assert "3 authorisation requests" in content and "More than" not in content

@@ -1,0 +1,50 @@
+"""CachedOptionsSelect: long fixed lists rendered once per language, as Django would."""
+
+import pytest
+from django import forms
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.widgets import CachedOptionsSelect
+
+CHOICES = [("", "Any <country>"), ("FR", "France & co"), ("DE", "Germany"), ("FR", "again")]
+
+
+@pytest.mark.parametrize("value", ["FR", "DE", "", None, "ZZ", ["DE"], 1])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_c", "required": True, "disabled": False, "aria-describedby": "a b"}],
+)
+def test_it_writes_the_same_html_as_djangos_select(value, attrs):
+    django_select = forms.Select(choices=CHOICES, attrs={"class": "wide"})
+    cached = CachedOptionsSelect(choices=CHOICES, attrs={"class": "wide"}, key="test.same_html")
+    assert cached.render("country", value, attrs) == django_select.render("country", value, attrs)
+
+
+def test_only_the_first_option_holding_the_value_is_selected():
+    html = CachedOptionsSelect(choices=CHOICES, key="test.first").render("c", "FR")
+    assert html.count(" selected") == 1
+    assert '<option value="FR" selected>France &amp; co</option>' in html
+
+
+def test_the_options_follow_the_language_and_are_built_once_per_language():
+    choices = [("de", _("German")), ("fr", _("French"))]
+    widget = CachedOptionsSelect(choices=choices, key="test.languages")
+    with translation.override("fr"):
+        assert ">Allemand</option>" in widget.render("lang", "fr")
+    with translation.override("en"):
+        assert ">German</option>" in widget.render("lang", "fr")
+    widget.choices = [("de", "changed")]  # the cache holds the list: same key, same options
+    with translation.override("en"):
+        assert ">German</option>" in widget.render("lang", "de")
+
+
+def test_the_profile_marks_the_persons_time_zone_and_e_mail_language(client, db):
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(time_zone="America/New_York", email_language="de")
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="America/New_York" selected>America/New York</option>' in html
+    assert '<option value="de" selected>German</option>' in html
