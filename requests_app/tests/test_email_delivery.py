@@ -22,7 +22,6 @@ def test_a_receipt_refused_once_by_the_mail_server_is_delivered_on_retry(
     settings, applicant, operator, caplog
 ):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyBackend", "OPTIONS": {}}}
-    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
     FlakyBackend.failures_left = 1
     mail.outbox = []
 

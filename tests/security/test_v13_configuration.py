@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def production_env(**overrides) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    # Nothing of the test run leaks in (the browser tests allow async-unsafe calls).
+    ignored = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(
         ENV_FILE="/dev/null",
         DEBUG="off",
