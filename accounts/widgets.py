@@ -1,6 +1,6 @@
 """Form widgets shared by the apps (entities may use them; accounts uses neither app)."""
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from django import forms
 from django.utils.html import conditional_escape, format_html
@@ -21,6 +21,13 @@ def _flat_attrs(attrs: dict) -> str:
     return "".join(parts)
 
 
+class _Options(NamedTuple):
+    plain: list[str]  # each <option>, as Django writes it
+    selected: list[str]  # the same, selected
+    index: dict[str, int]  # value -> position of its first option
+    first_is_empty: bool  # the first choice's value is empty (then `required` applies)
+
+
 class CachedOptionsSelect(forms.Select):
     """A <select> whose options are rendered once per language and then reused.
 
@@ -36,31 +43,38 @@ class CachedOptionsSelect(forms.Select):
     different lists (another blank label, say) need two keys. Flat lists only.
     """
 
-    _cache: ClassVar[dict[tuple[str, str], tuple[list[str], list[str], dict[str, int]]]] = {}
+    _cache: ClassVar[dict[tuple[str, str], _Options]] = {}
 
     def __init__(self, attrs=None, choices=(), *, key: str):
         super().__init__(attrs, choices)
         self.key = key
 
-    def _options(self) -> tuple[list[str], list[str], dict[str, int]]:
+    def _options(self) -> _Options:
         cache_key = (self.key, get_language() or "")
         options = self._cache.get(cache_key)
         if options is None:
             plain, selected, index = [], [], {}
+            first_is_empty = False
             for value, label in self.choices:
                 if isinstance(label, (list, tuple)):
                     raise TypeError("CachedOptionsSelect does not render option groups.")
                 value = "" if value is None else str(value)
+                if not plain:
+                    first_is_empty = value == ""
                 index.setdefault(value, len(plain))
                 plain.append(format_html('\n  <option value="{}">{}</option>\n', value, label))
                 selected.append(
                     format_html('\n  <option value="{}" selected>{}</option>\n', value, label)
                 )
-            options = self._cache[cache_key] = (plain, selected, index)
+            options = self._cache[cache_key] = _Options(plain, selected, index, first_is_empty)
         return options
 
+    def use_required_attribute(self, initial):
+        # Django's looks at the first choice, which walks a callable's whole list.
+        return not self.is_hidden and self._options().first_is_empty
+
     def render(self, name, value, attrs=None, renderer=None):
-        plain, selected, index = self._options()
+        plain, selected, index, _first_is_empty = self._options()
         # As Django does, only the first option holding the value is selected.
         found = [index[v] for v in self.format_value(value) if v in index]
         options = plain

@@ -1,6 +1,7 @@
 """Forms of the directory: they validate and normalise; they never write."""
 
 import re
+from functools import partial
 
 import phonenumbers
 from django import forms
@@ -99,7 +100,8 @@ class DirectorySearchForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["country"].choices = country_choices(_("Any country"))
+        # A callable: the 250 countries are listed only to validate a submitted one.
+        self.fields["country"].choices = partial(country_choices, _("Any country"))
         self.fields["identifier"].help_text = (
             _("EORI number") if kind == Kind.OPERATOR else _("Code, for example FR-BIO-01")
         )
@@ -169,7 +171,7 @@ class OperatorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices(_("Choose a country"))
+        self.fields["country"].choices = partial(country_choices, _("Choose a country"))
         self.similar: list[Organisation] = []
         self.existing_operator: Organisation | None = None
 

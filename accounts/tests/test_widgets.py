@@ -22,6 +22,17 @@ def test_it_writes_the_same_html_as_djangos_select(value, attrs):
     assert cached.render("country", value, attrs) == django_select.render("country", value, attrs)
 
 
+@pytest.mark.parametrize(
+    "choices", [CHOICES, CHOICES[1:], lambda: CHOICES, [(None, "none"), ("x", "x")]]
+)
+def test_it_asks_for_required_when_django_would(choices):
+    key = f"test.required.{id(choices)}"
+    for initial in (None, "FR"):
+        assert CachedOptionsSelect(choices=choices, key=key).use_required_attribute(
+            initial
+        ) == forms.Select(choices=choices).use_required_attribute(initial)
+
+
 def test_only_the_first_option_holding_the_value_is_selected():
     html = CachedOptionsSelect(choices=CHOICES, key="test.first").render("c", "FR")
     assert html.count(" selected") == 1
