@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from entities.labels import choice_label
+
 # Working days are counted in the EU's working time zone: a request sent at
 # 23:30 in Paris is sent on that day, not on the UTC day.
 WORKING_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -203,6 +205,13 @@ class AuthorisationRequest(models.Model):
             "organisation": self.organisation,
         }
 
+    # Django's labels, looked up once per language (tables list many requests).
+    def get_kind_display(self):
+        return choice_label(self, "kind")
+
+    def get_status_display(self):
+        return choice_label(self, "status")
+
     @property
     def is_pending(self) -> bool:
         return self.status == RequestStatus.PENDING
@@ -272,6 +281,10 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def get_action_display(self):
+        """Django's label, looked up once per language (each row of a history shows it)."""
+        return choice_label(self, "action")
 
 
 class Validator(models.Model):

