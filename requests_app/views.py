@@ -11,11 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from entities.models import Organisation
+from entities.views import PENDING_OPERATOR_SESSION_KEY  # the key entities writes
 from requests_app import services
 from requests_app.forms import RejectForm, RequestForm
 from requests_app.models import AuthorisationRequest, Notification, RequestEvent
-
-SESSION_PENDING_OPERATOR = "pending_operator"
 
 
 def _request_for(user, pk: int) -> AuthorisationRequest:
@@ -96,7 +95,7 @@ def operator_request(request):
     """Second step of "Create a new operator": the request that creates it when sent."""
     from entities.forms import OperatorForm
 
-    data = request.session.get(SESSION_PENDING_OPERATOR)
+    data = request.session.get(PENDING_OPERATOR_SESSION_KEY)
     operator_form = OperatorForm(data=data) if data else None
     if operator_form is None or not operator_form.is_valid():
         return redirect("entities:operator_create")
@@ -115,7 +114,7 @@ def operator_request(request):
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
             return redirect("entities:operator_create")
-        request.session.pop(SESSION_PENDING_OPERATOR, None)
+        request.session.pop(PENDING_OPERATOR_SESSION_KEY, None)
         messages.success(
             request,
             _("Your request to create %(organisation)s has been sent.")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from entities.tests.factories import OperatorFactory
 from requests_app.models import AuthorisationRequest, RequestStatus
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 
 # A person may reasonably wait on a handful of organisations at once; 10 is generous.
 PENDING_BOUND = 10

@@ -109,7 +109,7 @@ def test_v3_5_1_no_view_is_exempt_from_csrf_protection():
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "superuser"])
-def test_v3_5_1_every_url_refuses_a_post_without_the_csrf_token(logged_in, superuser, fast_hashing):
+def test_v3_5_1_every_url_refuses_a_post_without_the_csrf_token(logged_in, superuser):
     """Each URL pattern of the resolver, POSTed without a token, answers 403."""
     client = Client(enforce_csrf_checks=True)
     if logged_in:

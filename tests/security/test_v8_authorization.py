@@ -16,7 +16,7 @@ from django.test import Client
 from requests_app.models import AuthorisationRequest, Notification, RequestStatus
 from tests.security.urlwalk import routes_with_ids
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hashing")]
+pytestmark = pytest.mark.django_db
 
 EVERYONE = frozenset(
     {
