@@ -17,7 +17,14 @@ def test_it_shows_public_details_but_nothing_about_members(applicant_client):
     operator = OperatorFactory(
         name="Bio Import Lyon", is_first_consignee=True, status="new", phone="+33472000000"
     )
-    member = MembershipFactory(organisation=operator, is_admin=True).user
+    # Names of our own: a random last name could be a word the page shows anyway.
+    member = MembershipFactory(
+        organisation=operator,
+        is_admin=True,
+        user__first_name="Hortense",
+        user__last_name="Quenneville",
+        user__email="hortense.quenneville@example.eu",
+    ).user
     html = applicant_client.get(
         reverse("entities:organisation", args=[operator.pk])
     ).content.decode()
@@ -29,6 +36,7 @@ def test_it_shows_public_details_but_nothing_about_members(applicant_client):
     assert "France" in html
     assert member.email not in html
     assert member.last_name not in html
+    assert member.first_name not in html
 
 
 def test_an_authority_shows_its_code_and_kind(applicant_client):
