@@ -7,18 +7,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-
-def _flat_attrs(attrs: dict) -> str:
-    """The attributes as django/forms/widgets/attrs.html writes them, in the same order."""
-    parts = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        if value is True:
-            parts.append(f" {name}")
-        else:
-            parts.append(f' {name}="{conditional_escape(str(value))}"')
-    return "".join(parts)
+from accounts.renderers import flat_attrs
 
 
 class _Options(NamedTuple):
@@ -83,7 +72,7 @@ class CachedOptionsSelect(forms.Select):
             options[min(found)] = selected[min(found)]
         final_attrs = self.build_attrs(self.attrs, attrs)
         return mark_safe(  # noqa: S308 - every part is escaped above
-            f'<select name="{conditional_escape(name)}"{_flat_attrs(final_attrs)}>'
+            f'<select name="{conditional_escape(name)}"{flat_attrs(final_attrs)}>'
             + "".join(options)
             + "\n</select>"
         )

@@ -104,8 +104,9 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render with the project's templates too (templates/captcha/...).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render with the project's templates too (templates/captcha/...); the
+# commonest of Django's own are written in Python (accounts/renderers.py).
+FORM_RENDERER = "accounts.renderers.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
