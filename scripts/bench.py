@@ -854,6 +854,10 @@ def main(argv=None) -> int:
 
     log("migrate")
     call_command("migrate", verbosity=0, interactive=False)
+    # The pages are requested in-process below (queries per request) before the
+    # server starts: the hashed static files' manifest must be there already.
+    log("collectstatic")
+    call_command("collectstatic", verbosity=0, interactive=False)
     log("load_reference_data")
     call_command("load_reference_data", verbosity=0)
     seeded = seed_operators(args.operators)
