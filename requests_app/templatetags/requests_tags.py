@@ -2,6 +2,7 @@ from django import template
 from django.db.models import Prefetch
 
 from entities.models import Membership
+from requests_app import tables
 from requests_app.models import AuthorisationRequest, Notification, RequestEvent, RequestStatus
 
 register = template.Library()
@@ -14,6 +15,37 @@ def unread_notifications_count(context) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+# What the tables of requests_app/tables.py show: the panel reads these columns
+# only (a request's two organisations have 28 columns each; 2.7 -> 1.5 ms).
+PANEL_MEMBERSHIP_COLUMNS = (
+    "is_admin",
+    "organisation__name",
+    "organisation__kind",
+    "organisation__status",
+)
+PANEL_REQUEST_COLUMNS = (
+    "kind",
+    "status",
+    "submitted_at",
+    "due_date",
+    "decided_at",
+    "reason",
+    "to_operator_admins",
+    "organisation__name",
+    "routed_to__name",
+    "routed_to__short_name",
+)
+PANEL_EVENT_COLUMNS = (
+    "request_id",
+    "at",
+    "action",
+    "note",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__email",
+)
+
+
 @register.simple_tag(takes_context=True)
 def my_requests_panel(context, with_history: bool = False) -> dict:
     """A person's organisations and requests, for home and profile (a fixed number of queries)."""
@@ -21,15 +53,17 @@ def my_requests_panel(context, with_history: bool = False) -> dict:
     memberships = list(
         Membership.objects.filter(user=user)
         .select_related("organisation")
+        .only(*PANEL_MEMBERSHIP_COLUMNS)
         .order_by("organisation__name")
     )
-    requests = AuthorisationRequest.objects.filter(applicant=user).select_related(
-        "organisation", "routed_to"
+    requests = (
+        AuthorisationRequest.objects.filter(applicant=user)
+        .select_related("organisation", "routed_to")
+        .only(*PANEL_REQUEST_COLUMNS)
     )
     if with_history:
-        requests = requests.prefetch_related(
-            Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
-        )
+        events = RequestEvent.objects.select_related("actor").only(*PANEL_EVENT_COLUMNS)
+        requests = requests.prefetch_related(Prefetch("events", queryset=events))
     requests = list(requests.order_by("-submitted_at", "-pk"))
     is_admin = any(m.is_admin for m in memberships)
     return {
@@ -66,3 +100,15 @@ def organisation_request_state(context, organisation) -> dict:
     if not organisation.accepts_requests:
         return {"state": "closed"}
     return {"state": "open"}
+
+
+@register.simple_tag(takes_context=True)
+def request_table(context, requests, with_history: bool = False):
+    """The person's requests (requests_app/tables.py)."""
+    return tables.request_table(context["request"], requests, with_history=with_history)
+
+
+@register.simple_tag
+def organisations_table(memberships):
+    """The organisations the person belongs to (requests_app/tables.py)."""
+    return tables.organisations_table(memberships)

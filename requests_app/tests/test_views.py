@@ -265,6 +265,32 @@ def test_the_profile_shows_the_submission_time_in_the_persons_time_zone(
     assert "March 12, 2026" in content  # due two working days later
 
 
+def test_the_profile_shows_each_requests_decision_reason_and_history(
+    client, applicant, validator_inao, inao
+):
+    from requests_app.services import request_approve, request_reject, request_submit
+
+    approved = request_submit(
+        applicant=applicant, organisation=OperatorFactory(name="Approved Bio")
+    )
+    request_approve(request=approved, decided_by=validator_inao)
+    rejected = request_submit(
+        applicant=applicant, organisation=OperatorFactory(name="<b>Rejected</b>")
+    )
+    request_reject(request=rejected, decided_by=validator_inao, reason="No <EORI> & no contract")
+    request_submit(applicant=applicant, organisation=OperatorFactory(name="Pending Bio"))
+
+    content = login(client, applicant).get(reverse("accounts:profile")).content.decode()
+
+    assert "Approved" in content and "Rejected" in content and "Pending" in content
+    assert "No &lt;EORI&gt; &amp; no contract" in content  # the reason, escaped
+    assert "&lt;b&gt;Rejected&lt;/b&gt;" in content and "<b>Rejected</b>" not in content
+    assert content.count("<summary>History</summary>") == 3
+    assert "by Victor Inao" in content  # who decided, in each decided history
+    assert content.count('action="/requests/') == 1  # Withdraw: the pending request only
+    assert "To be decided by INAO" in content
+
+
 def test_a_message_longer_than_the_limit_is_refused(client, applicant, operator):
     response = login(client, applicant).post(
         reverse("requests:request_create", args=[operator.pk]),
