@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from entities.labels import country_name
 from entities.models import Membership, Organisation
 from entities.models import Status as OrganisationStatus
 from requests_app import services
@@ -108,8 +109,9 @@ class CountryFilter(admin.SimpleListFilter):
             }
         else:
             codes = set()
-        names = dict(Organisation._meta.get_field("country").choices)
-        return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: str(c[1]))
+        # Only these countries' names, each translated once per language (not
+        # the field's 250 choices on every page).
+        return sorted(((code, country_name(code)) for code in codes), key=lambda c: c[1])
 
     def has_output(self):
         return len(self.lookup_choices) > 1  # one country only: nothing to choose
@@ -254,7 +256,7 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("country"), ordering="organisation__country")
     def country(self, obj):
-        return obj.organisation.country.name
+        return obj.organisation.country_name
 
     @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue_flag(self, obj):

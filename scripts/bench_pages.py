@@ -59,6 +59,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", help="a page key: print cProfile's top functions for it")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key (cumulative)")
     parser.add_argument("--callers", help="with --profile: who calls functions matching this")
+    parser.add_argument("--callees", help="with --profile: what functions matching this call")
+    parser.add_argument("--lines", type=int, default=45, help="with --profile: lines shown")
     args = parser.parse_args(argv)
     bench.configure_environment(args)
     bench.setup_django()
@@ -91,9 +93,11 @@ def main(argv=None) -> int:
                 client.get(page.path)
             profiler.disable()
             stats = pstats.Stats(profiler).sort_stats(args.sort)
-            stats.print_stats(45)
+            stats.print_stats(args.lines)
             if args.callers:
                 stats.print_callers(args.callers)
+            if args.callees:
+                stats.print_callees(args.callees)
     return 0
 
 
