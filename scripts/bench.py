@@ -722,13 +722,17 @@ def machine_description(args) -> list[str]:
         check=False,
     ).stdout.strip()
     cores = os.cpu_count() or 1
-    workers = os.environ.get("WEB_CONCURRENCY") or f"{cores + 1} (cores + 1)"
-    threads = os.environ.get("GUNICORN_THREADS") or "2"
+    # As scripts/serve chooses them.
+    workers = os.environ.get("WEB_CONCURRENCY") or f"{2 * cores + 1} (2 x cores + 1)"
+    threads = os.environ.get("GUNICORN_THREADS") or "1"
+    worker_class = os.environ.get("WORKER_CLASS") or "sync"
+    if int(threads) > 1 and worker_class == "sync":
+        worker_class = "gthread"
     return [
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}",
         f"- machine: {cores} cores (nproc), {memory} memory, {cpu}; {platform.platform()}",
         f"- PostgreSQL {pg} on the same machine; Python {platform.python_version()}",
-        f"- server: scripts/serve (gunicorn gthread, {workers} workers x {threads} threads, "
+        f"- server: scripts/serve (gunicorn {worker_class}, {workers} workers x {threads} threads, "
         "DEBUG off, persistent connections)",
         f"- load: wrk on the same machine, loopback, {args.warmup} s warm-up, then best of "
         f"{args.rounds} rounds of {args.duration} s per page, connections "
