@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from entities.eori import normalise_eori
 from entities.models import AuthorityKind, Kind, Organisation, Status
-from entities.text import normalise
+from entities.text import COMMON_WORDS, normalise
 
 # Sort keys a person may ask for, and what they mean; anything else -> "name".
 SORTS = {
@@ -52,7 +52,7 @@ def directory_search(query: DirectoryQuery) -> QuerySet[Organisation]:
         if len(term) < MIN_CONTAINS_LENGTH:
             qs = qs.filter(Q(search_name__startswith=term) | Q(search_name__contains=f" {term}"))
         else:
-            qs = qs.filter(search_name__contains=term)
+            qs = qs.filter(search_name__contains_phrase=term)
     if query.country:
         qs = qs.filter(country=query.country)
     if query.kind == Kind.OPERATOR:
@@ -84,12 +84,6 @@ def operator_with_eori(eori: str, *, exclude_pk: int | None = None) -> Organisat
 
 
 SIMILARITY_THRESHOLD = 0.5
-# Words too common in company names to tell two operators apart.
-_COMMON_WORDS = {
-    "bio", "sa", "sas", "sarl", "eurl", "sasu", "gmbh", "ag", "kg", "srl", "spa", "sl", "bv",
-    "nv", "ltd", "the", "and", "et", "de", "du", "des", "la", "le", "les", "import", "export",
-    "organic", "company", "co", "group", "groupe", "international",
-}  # fmt: skip
 
 
 def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organisation]:
@@ -117,7 +111,7 @@ def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organ
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity", "pk")[:limit]
         )
-    words = [w for w in term.split() if len(w) >= 3 and w not in _COMMON_WORDS] or [term]
+    words = [w for w in term.split() if len(w) >= 3 and w not in COMMON_WORDS] or [term]
     longest = max(words, key=len)
     candidates = qs.filter(search_name__contains=longest).order_by("pk")[:500]
     scored = []
