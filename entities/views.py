@@ -159,10 +159,23 @@ def directory(request, kind: str):
     )
 
 
+# The columns the organisation page shows (entities/organisation.html).
+ORGANISATION_PAGE_COLUMNS = (
+    *DIRECTORY_COLUMNS,
+    "address",
+    "postcode",
+    "phone",
+    "email",
+)
+
+
 @login_required
 @require_safe
 def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(Organisation.objects.select_related("control_body"), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("control_body").only(*ORGANISATION_PAGE_COLUMNS),
+        pk=pk,
+    )
     return render(
         request,
         "entities/organisation.html",

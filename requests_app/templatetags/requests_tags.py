@@ -93,6 +93,7 @@ def organisation_request_state(context, organisation) -> dict:
     pending = (
         AuthorisationRequest.objects.pending()
         .filter(applicant=user, organisation=organisation)
+        .only("submitted_at", "due_date")  # what the page says of it
         .first()
     )
     if pending:
