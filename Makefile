@@ -13,7 +13,6 @@ help:
 	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
 	@echo "make serve    production server (gunicorn, DEBUG off)"
-	@echo "make bench    load benchmark at 1M operators (PostgreSQL)"
 	@echo "make soak     mixed load for SOAK_SECONDS, then checks nothing was lost (PostgreSQL)"
 	@echo "make bench    load-test the pages at 1,000,000 operators (PostgreSQL, wrk)"
 	@echo "make messages re-extract and compile the translation catalogues"

@@ -834,7 +834,7 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="rounds over every page; the best is kept (2)"
+        "--rounds", type=int, default=3, help="rounds over every page; the best is kept (3)"
     )
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page (2)")
     parser.add_argument(
