@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from entities.labels import choice_label
+from entities.models import Membership
 
 # Working days are counted in the EU's working time zone: a request sent at
 # 23:30 in Paris is sent on that day, not on the UTC day.
@@ -104,6 +105,30 @@ class AuthorisationRequestQuerySet(models.QuerySet):
         if validator is None:
             return self.none()
         return self.filter(routed_to_id=validator.authority_id)
+
+    def standing(self, *, user, organisation) -> tuple[bool, AuthorisationRequest | None]:
+        """Whether `user` is a member of `organisation`, and their pending request to join it.
+
+        Both in one round trip: the organisation page asks this on every visit,
+        and the ORM's two queries (an EXISTS and a filtered first()) cost 1.5 ms
+        against 0.4 ms for this one statement, most of it in building SQL
+        (docs/benchmarks.md). At most one request is pending per person and
+        organisation (the constraint below), so the join yields one row.
+        """
+        requests, memberships = self.model._meta.db_table, Membership._meta.db_table
+        row = next(
+            iter(
+                self.model.objects.raw(
+                    f"SELECT r.id, r.submitted_at, r.due_date, "  # noqa: S608 - table names from _meta
+                    f"EXISTS (SELECT 1 FROM {memberships} m "
+                    f"WHERE m.user_id = %s AND m.organisation_id = %s) AS is_member "
+                    f"FROM (SELECT 1 AS one) AS one LEFT JOIN {requests} r "
+                    f"ON r.applicant_id = %s AND r.organisation_id = %s AND r.status = %s",
+                    [user.pk, organisation.pk, user.pk, organisation.pk, RequestStatus.PENDING],
+                )
+            )
+        )
+        return bool(row.is_member), (row if row.pk is not None else None)
 
     def administered_by(self, user):
         """Attachment requests to operators this person administers."""

@@ -88,14 +88,9 @@ def organisation_request_state(context, organisation) -> dict:
     user = context["request"].user
     if not user.is_authenticated:
         return {"state": "anonymous"}
-    if Membership.objects.filter(user=user, organisation=organisation).exists():
+    is_member, pending = AuthorisationRequest.objects.standing(user=user, organisation=organisation)
+    if is_member:
         return {"state": "member"}
-    pending = (
-        AuthorisationRequest.objects.pending()
-        .filter(applicant=user, organisation=organisation)
-        .only("submitted_at", "due_date")  # what the page says of it
-        .first()
-    )
     if pending:
         return {"state": "pending", "request": pending}
     if not organisation.accepts_requests:
