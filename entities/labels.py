@@ -19,6 +19,15 @@ def _choice_label(field, value, language: str):
     return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
 
 
+def field_label(model, field_name: str, value):
+    """The label of `value` among the choices of `model.<field_name>`, cached per language."""
+    field = model._meta.get_field(field_name)
+    try:
+        return _choice_label(field, value, get_language())
+    except TypeError:  # an unhashable value: Django's own lookup
+        return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
+
+
 def choice_label(instance, field_name: str):
     """What `instance.get_<field_name>_display()` returns, cached per language."""
     field = instance._meta.get_field(field_name)

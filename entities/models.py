@@ -65,6 +65,18 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
+def operator_activities(*, is_importer: bool, is_first_consignee: bool) -> list[str]:
+    """An operator's activities, translated, for display."""
+    return [
+        str(label)
+        for flag, label in (
+            (is_importer, _("Organic importer")),
+            (is_first_consignee, _("Organic operator (first consignee)")),
+        )
+        if flag
+    ]
+
+
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(
@@ -203,14 +215,9 @@ class Organisation(models.Model):
     @property
     def activities(self) -> list[str]:
         """The operator's activities, translated, for display."""
-        return [
-            str(label)
-            for flag, label in (
-                (self.is_importer, _("Organic importer")),
-                (self.is_first_consignee, _("Organic operator (first consignee)")),
-            )
-            if flag
-        ]
+        return operator_activities(
+            is_importer=self.is_importer, is_first_consignee=self.is_first_consignee
+        )
 
     @property
     def is_valid(self) -> bool:

@@ -23,7 +23,7 @@ SEARCHED_SESSION_KEY = "entities_searched"
 PENDING_OPERATOR_SESSION_KEY = "pending_operator"
 
 # The columns the directory's table shows (entities/directory.html): a page of
-# results reads only these, not the whole rows and their control bodies.
+# results reads only these, as named tuples, not the whole rows as models.
 DIRECTORY_COLUMNS = (
     "kind",
     "status",
@@ -132,7 +132,9 @@ def directory(request, kind: str):
     if searched and kind == Kind.OPERATOR and not request.session.get(SEARCHED_SESSION_KEY):
         request.session[SEARCHED_SESSION_KEY] = True
     page = paginate(
-        directory_search(DirectoryQuery(kind=kind, **criteria)).only(*DIRECTORY_COLUMNS),
+        directory_search(DirectoryQuery(kind=kind, **criteria)).values_list(
+            "pk", *DIRECTORY_COLUMNS, named=True
+        ),
         request.GET.get("page"),
     )
     create_query = ""
