@@ -79,14 +79,15 @@ def _option(option: dict) -> str:
     )
 
 
-def _select(widget: dict) -> str:
+def _select(widget: dict) -> str | None:
+    """select.html, or None when an option has another template (Django renders it then)."""
     parts = [f'<select name="{conditional_escape(widget["name"])}"{flat_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in group_choices:
             if option["template_name"] != _OPTION:
-                return ""  # another option template: Django renders the select
+                return None
             parts.append(f"\n  {_option(option)}\n")  # select_option.html ends with a newline
         if group_name:
             parts.append("\n  </optgroup>")
@@ -122,7 +123,7 @@ class PortalFormRenderer(TemplatesSetting):
         if needed is None or not all(map(self._is_djangos_own, needed)):
             return None
         if template_name == _SELECT:
-            return _select(context["widget"]) or None
+            return _select(context["widget"])
         return _input(context["widget"])
 
     def render(self, template_name, context, request=None):

@@ -30,12 +30,8 @@ def field_label(model, field_name: str, value):
 
 def choice_label(instance, field_name: str):
     """What `instance.get_<field_name>_display()` returns, cached per language."""
-    field = instance._meta.get_field(field_name)
-    value = getattr(instance, field.attname)
-    try:
-        return _choice_label(field, value, get_language())
-    except TypeError:  # an unhashable value: Django's own lookup
-        return force_str(dict(field.flatchoices).get(value, value), strings_only=True)
+    value = getattr(instance, instance._meta.get_field(field_name).attname)
+    return field_label(type(instance), field_name, value)
 
 
 @lru_cache(maxsize=4096)

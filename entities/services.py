@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from entities.eori import normalise_eori
 from entities.models import AuthorityKind, Kind, Organisation, Status
-from entities.text import COMMON_WORDS, normalise
+from entities.text import distinctive_words, normalise
 
 # Sort keys a person may ask for, and what they mean; anything else -> "name".
 SORTS = {
@@ -111,7 +111,7 @@ def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organ
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity", "pk")[:limit]
         )
-    words = [w for w in term.split() if len(w) >= 3 and w not in COMMON_WORDS] or [term]
+    words = distinctive_words(term) or [term]
     longest = max(words, key=len)
     candidates = qs.filter(search_name__contains=longest).order_by("pk")[:500]
     scored = []

@@ -29,6 +29,12 @@ COMMON_WORDS = {
 }  # fmt: skip
 
 
+def distinctive_words(term: str) -> list[str]:
+    """The words of a normalised term that tell one company name from another:
+    three letters or more, and not a word most company names share."""
+    return [w for w in term.split() if len(w) >= 3 and w not in COMMON_WORDS]
+
+
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed, spaces collapsed.
 
@@ -72,15 +78,9 @@ class ContainsPhrase(Lookup):
     """
 
     lookup_name = "contains_phrase"
-    MIN_WORD = 3
-
-    def distinctive_words(self) -> list[str]:
-        return [
-            w for w in str(self.rhs).split() if len(w) >= self.MIN_WORD and w not in COMMON_WORDS
-        ]
 
     def as_sql(self, compiler, connection):
-        words = self.distinctive_words()
+        words = distinctive_words(str(self.rhs))
         if connection.vendor != "postgresql" or len(words) < 2:
             return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -7,16 +7,13 @@ a fraction of that (docs/benchmarks.md). The markup is the templates' own.
 """
 
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.urltemplates import for_pk, url_template
 from requests_app.models import RequestStatus
-
-# A placeholder primary key: each URL is reversed once per table, not per row.
-_PK = 2_147_483_647
 
 
 def _datetime(value) -> str:
@@ -24,7 +21,8 @@ def _datetime(value) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _history(request) -> SafeString:
+def history_list(request) -> SafeString:
+    """A request's history, oldest first: when, what, by whom, and the note."""
     items = []
     for event in request.events.all():
         # As {% blocktranslate %} does: the translation as it is, its values escaped.
@@ -45,10 +43,26 @@ def _history(request) -> SafeString:
             )
         )
     return format_html(
-        '<tr>\n<td colspan="7"><details><summary>{}</summary><ol class="history">{}</ol>'
-        "</details></td>\n</tr>",
-        _("History"),
+        '<ol class="history">{}</ol>',
         mark_safe("".join(items)),  # noqa: S308 - each item is format_html's
+    )
+
+
+def _history_row(request) -> SafeString:
+    return format_html(
+        '<tr>\n<td colspan="7"><details><summary>{}</summary>{}</details></td>\n</tr>',
+        _("History"),
+        history_list(request),
+    )
+
+
+def _table(caption: str, headings: list[str], rows: SafeString) -> SafeString:
+    return format_html(
+        '<div class="table-wrap">\n<table>\n<caption class="visually-hidden">{}</caption>\n'
+        "<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>",
+        caption,
+        format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headings)),
+        rows,
     )
 
 
@@ -75,7 +89,7 @@ def _withdraw_cell(request, url: str, csrf_input: SafeString) -> SafeString:
         '<td><form method="post" action="{}" class="inline-form">{}'
         '<button type="submit" class="button-secondary">{}'
         '<span class="visually-hidden"> {}</span></button></form></td>',
-        url.replace(str(_PK), str(request.pk)),
+        for_pk(url, request.pk),
         csrf_input,
         _("Withdraw"),
         request.organisation,
@@ -85,8 +99,8 @@ def _withdraw_cell(request, url: str, csrf_input: SafeString) -> SafeString:
 def request_table(http_request, requests, *, with_history: bool) -> SafeString:
     """The person's requests; on the profile (`with_history`) with a Withdraw
     button for the pending ones and each request's history."""
-    detail_url = reverse("requests:detail", args=[_PK])
-    withdraw_url = reverse("requests:withdraw", args=[_PK])
+    detail_url = url_template("requests:detail")
+    withdraw_url = url_template("requests:withdraw")
     csrf_input = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(http_request)
     )
@@ -98,7 +112,7 @@ def request_table(http_request, requests, *, with_history: bool) -> SafeString:
                 '<tr>\n<td><a href="{}">{}</a></td>\n<td>{}</td>\n'
                 '<td><span class="status status-{}">{}</span></td>\n<td>{}</td>\n'
                 "<td>{}</td>\n<td>{}</td>\n{}</tr>",
-                detail_url.replace(str(_PK), str(request.pk)),
+                for_pk(detail_url, request.pk),
                 request.organisation,
                 request.get_kind_display(),
                 request.status,
@@ -119,16 +133,13 @@ def request_table(http_request, requests, *, with_history: bool) -> SafeString:
                 )
             )
         if with_history:
-            rows.append(_history(request))
-    headings = [_("Organisation"), _("Kind"), _("Status"), _("Sent"), _("Decision")]
-    headings.append(_("Due date"))
+            rows.append(_history_row(request))
+    headings = [_("Organisation"), _("Kind"), _("Status"), _("Sent"), _("Decision"), _("Due date")]
     if with_history:
         headings.append(_("Actions"))
-    return format_html(
-        '<div class="table-wrap">\n<table>\n<caption class="visually-hidden">{}</caption>\n'
-        "<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>",
+    return _table(
         _("My requests"),
-        format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headings)),
+        headings,
         mark_safe("\n".join(rows)),  # noqa: S308 - each row is format_html's
     )
 
@@ -151,10 +162,4 @@ def organisations_table(memberships) -> SafeString:
             for m in memberships
         ),
     )
-    return format_html(
-        '<div class="table-wrap">\n<table>\n<caption class="visually-hidden">{}</caption>\n'
-        "<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>",
-        _("My organisations"),
-        format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headings)),
-        rows,
-    )
+    return _table(_("My organisations"), headings, rows)

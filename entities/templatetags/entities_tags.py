@@ -3,26 +3,23 @@
 A page of 25 rows through the template language cost about 1.2 ms more than
 the same markup written here (a variable lookup, an escape and a node per
 cell; docs/benchmarks.md). The markup is what entities/directory.html had.
-The rows are the named tuples of `directory_rows_queryset` (entities/views.py),
-not model instances: building 26 organisations and their control bodies cost
-more than reading them.
+The rows are named tuples of DIRECTORY_COLUMNS (entities/views.py), not model
+instances: building 26 organisations and their control bodies cost more than
+reading them.
 """
 
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.urltemplates import for_pk, url_template
 from entities.labels import country_name, field_label
 from entities.models import Kind, Organisation, operator_activities
 
 register = template.Library()
 
 _NONE = "—"
-# A placeholder primary key: the organisation page's URL is reversed once per
-# page of results, not once per row (about 11 µs each).
-_PK = 2_147_483_647
 
 
 def _kind_cells(row, kind: str) -> str:
@@ -44,7 +41,7 @@ def _row(row, kind: str, url: str) -> str:
     identifier = row.eori if row.kind == Kind.OPERATOR else row.code
     status = field_label(Organisation, "status", row.status)
     return (
-        f'<tr><td><a href="{url.replace(str(_PK), str(row.pk))}">'
+        f'<tr><td><a href="{for_pk(url, row.pk)}">'
         f"{escape(row.name)}</a>{short_name}</td>"
         f"<td>{escape(identifier or _NONE)}</td>"
         f"<td>{escape(row.city or _NONE)}</td>"
@@ -58,5 +55,5 @@ def _row(row, kind: str, url: str) -> str:
 @register.simple_tag
 def directory_rows(rows, kind: str) -> SafeString:
     """The `<tr>` of each organisation of a result page, for a directory of `kind`."""
-    url = escape(reverse("entities:organisation", args=[_PK]))
+    url = escape(url_template("entities:organisation"))
     return mark_safe("".join(_row(row, kind, url) for row in rows))  # noqa: S308 - every value is escaped above

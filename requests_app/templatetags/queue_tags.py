@@ -17,16 +17,13 @@ from django.contrib.admin.templatetags.admin_list import (
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value, quote
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-register = template.Library()
+from accounts.urltemplates import for_pk, url_template
 
-# A placeholder primary key: the change page's URL, with the list's filters
-# preserved, is built once per page and not once per row.
-_PK = "2147483647"
+register = template.Library()
 
 
 def _datetime(value) -> str:
@@ -56,17 +53,15 @@ def _rows(cl) -> list[SafeString] | None:
     admin, opts = cl.model_admin, cl.opts
     change_url = add_preserved_filters(
         {"preserved_filters": cl.preserved_filters, "opts": opts},
-        reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change",
-            args=(_PK,),
-            current_app=admin.admin_site.name,
+        url_template(
+            f"admin:{opts.app_label}_{opts.model_name}_change", current_app=admin.admin_site.name
         ),
     )
     icons = {flag: display_for_value(flag, "", boolean=True) for flag in (True, False)}
     links = set(cl.list_display_links or ())
     rows = []
     for obj in cl.result_list:
-        url = escape(change_url.replace(_PK, str(quote(obj.pk))))
+        url = escape(for_pk(change_url, quote(obj.pk)))
         cells, first_link = [], True
         for column in columns:
             if column == "action_checkbox":

@@ -108,3 +108,9 @@ def request_table(context, requests, with_history: bool = False):
 def organisations_table(memberships):
     """The organisations the person belongs to (requests_app/tables.py)."""
     return tables.organisations_table(memberships)
+
+
+@register.simple_tag
+def request_history(request):
+    """A request's history (requests_app/tables.py)."""
+    return tables.history_list(request)
