@@ -7,18 +7,19 @@ a fraction of that (docs/benchmarks.md). The markup is the templates' own.
 """
 
 from django.middleware.csrf import get_token
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.formatting import date_format
 from accounts.urltemplates import for_pk, url_template
 from requests_app.models import RequestStatus
 
 
 def _datetime(value) -> str:
     """`{{ value|date:"DATETIME_FORMAT" }}`: in the active time zone and language."""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def history_list(request) -> SafeString:
@@ -76,7 +77,7 @@ def _decision_cell(request) -> str:
 def _due_cell(request) -> SafeString:
     if not request.is_pending:
         return "–"
-    due = formats.date_format(request.due_date, "DATE_FORMAT")
+    due = date_format(request.due_date, "DATE_FORMAT")
     if request.is_overdue:
         return format_html("{} <strong>({})</strong>", due, _("overdue"))
     return due

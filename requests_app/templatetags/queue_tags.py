@@ -17,17 +17,19 @@ from django.contrib.admin.templatetags.admin_list import (
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value, quote
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.formatting import date_format
 from accounts.urltemplates import for_pk, url_template
 
 register = template.Library()
 
 
 def _datetime(value) -> str:
-    return formats.localize(timezone.template_localtime(value))
+    """`{{ value }}` of an aware datetime: `localize` in the active time zone."""
+    return date_format(timezone.template_localtime(value), "DATETIME_FORMAT")
 
 
 # column -> (its cell's content for one request, the cell's extra class)
@@ -39,7 +41,7 @@ CELLS = {
     "kind": (lambda admin, obj: obj.get_kind_display(), ""),
     "country": (lambda admin, obj: admin.country(obj), ""),
     "status": (lambda admin, obj: obj.get_status_display(), ""),
-    "due_date": (lambda admin, obj: formats.localize(obj.due_date), " nowrap"),
+    "due_date": (lambda admin, obj: date_format(obj.due_date), " nowrap"),
 }
 BOOLEAN_CELLS = {"overdue_flag": lambda admin, obj: admin.overdue_flag(obj)}
 
