@@ -392,12 +392,13 @@ def ensure_cast() -> Cast:
 
 def session_for(user) -> str:
     """A logged-in session, as the log-in view would leave it: its key goes in the Cookie header."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     try:  # the idle and absolute timeouts' stamps, as log-in sets them
         from accounts.session_security import LAST_SEEN, STARTED

@@ -152,7 +152,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Identity ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PermissionBackend",  # ModelBackend, permissions in one query
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
