@@ -33,6 +33,7 @@ from requests_app.models import (
     RequestStatus,
     Validator,
 )
+from requests_app.search import queue_search
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -192,6 +193,7 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["submitted_at", "applicant_name"]
     list_filter = [StatusFilter, "kind", CountryFilter, OverdueFilter]
+    # What the search box looks in; get_search_results does the looking (requests_app/search.py).
     search_fields = [
         "applicant__email",
         "applicant__first_name",
@@ -218,6 +220,9 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        return queue_search(queryset, search_term), False
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
