@@ -50,7 +50,9 @@ def _organisation_matches(word: str, prefix: str = "") -> Q:
     return condition
 
 
-def _word_condition(word: str) -> Q:
+def _through_matches(word: str) -> Q | None:
+    """The word as "requests of these applicants or organisations", or None when it
+    names more than FEW of either."""
     people = list(
         get_user_model()
         .objects.filter(_person_matches(word))
@@ -62,13 +64,33 @@ def _word_condition(word: str) -> Q:
         .order_by()
         .values_list("pk", flat=True)[: FEW + 1]
     )
-    if len(people) <= FEW and len(organisations) <= FEW:
-        return Q(applicant_id__in=people) | Q(organisation_id__in=organisations)
+    if len(people) > FEW or len(organisations) > FEW:
+        return None
+    return Q(applicant_id__in=people) | Q(organisation_id__in=organisations)
+
+
+def _request_by_request(word: str) -> Q:
     return _person_matches(word, "applicant__") | _organisation_matches(word, "organisation__")
 
 
 def queue_search(queryset: QuerySet, search_term: str) -> QuerySet:
     """The requests of `queryset` that every word of the search names."""
-    for word in search_words(search_term):
-        queryset = queryset.filter(_word_condition(word))
+    words = search_words(search_term)
+    broad = []
+    for word in words:
+        condition = _through_matches(word)
+        if condition is None:
+            broad.append(word)
+        else:
+            queryset = queryset.filter(condition)
+    if broad and len(broad) < len(words):
+        # The other words named few applicants or organisations, so few requests:
+        # the broad words ("AG" of "Gute AG") are tested on those alone. In one
+        # query, PostgreSQL joined the whole queue to a million organisations to
+        # test them (470 -> 47 ms for INAO, every status).
+        candidates = list(queryset.order_by().values_list("pk", flat=True)[: FEW + 1])
+        if len(candidates) <= FEW:
+            queryset = queryset.filter(pk__in=candidates)
+    for word in broad:
+        queryset = queryset.filter(_request_by_request(word))
     return queryset

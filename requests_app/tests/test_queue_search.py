@@ -34,6 +34,11 @@ TERMS = [
     '"Bio Import"',
     '"Import Bio"',
     "lyon anne",
+    "bio lyon",
+    "e anne",
+    "lyon e",
+    "lyon example",
+    "Bio Import Lyon",
     "Köln",
     "koln",
     "FR552100554",
@@ -72,7 +77,9 @@ def ours(queryset, term):
     return set(search.queue_search(queryset, term).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("few", [1000, 0], ids=["through-the-matches", "request-by-request"])
+@pytest.mark.parametrize(
+    "few", [1000, 3, 0], ids=["through-the-matches", "both-ways", "request-by-request"]
+)
 def test_every_term_finds_what_the_admins_search_found(queue, monkeypatch, few):
     monkeypatch.setattr(search, "FEW", few)
     for term in TERMS:
