@@ -525,7 +525,34 @@ def build_pages(cast: Cast, total: int) -> list[Page]:
             0.3,
             f"{cast.authority.short_name or cast.authority.name}: {queue_size(cast):,} requests",
         ),
+        *(
+            Page(
+                f"queue_by_{what}",
+                f"validator's queue searched by an organisation's {label}, every status",
+                f"{reverse('admin:requests_app_authorisationrequest_changelist')}?"
+                + urlencode({"q": term, "status__exact": "all"}),
+                "validator",
+                None,
+                repr(term),
+            )
+            for what, label, term in queue_search_terms(cast)
+        ),
     ]
+
+
+def queue_search_terms(cast: Cast) -> list[tuple[str, str, str]]:
+    """What a validator types to find one request of their queue: its organisation's
+    EORI, or its name (no target: the issue does not ask for these pages)."""
+    from requests_app.models import AuthorisationRequest
+
+    request = (
+        AuthorisationRequest.objects.filter(routed_to=cast.authority)
+        .select_related("organisation")
+        .order_by("pk")[500:501]
+        .get()
+    )
+    organisation = request.organisation
+    return [("eori", "EORI", organisation.eori), ("name", "name", organisation.name)]
 
 
 def queue_size(cast: Cast) -> int:
