@@ -87,6 +87,19 @@ def test_every_term_finds_what_the_admins_search_found(queue, monkeypatch, few):
     assert ours(queue, "curie radium") and not ours(queue, "zzz")
 
 
+def test_broad_words_are_tested_on_the_few_requests_they_can_name_together(
+    inao, validator_inao, monkeypatch
+):
+    zoe = UserFactory(first_name="Zoé", last_name="Zed", email="zz@example.eu")
+    for name in ("Merle Import SAS", "Merle Négoce SA", "Roussel Import SAS"):
+        request_submit(applicant=zoe, organisation=OperatorFactory(name=name, country="FR"))
+    queue = AuthorisationRequest.objects.all()
+    monkeypatch.setattr(search, "FEW", 1)  # "merle", "import", "sas": each names two
+    for term in ("Merle Import", "import sas", "Merle SA", "SAS Roussel", "zz import", "sa"):
+        assert ours(queue, term) == admin_search(queue, term), term
+    assert len(ours(queue, "Merle Import")) == 1
+
+
 def test_an_eori_is_found_as_people_type_it(queue):
     lyon = set(queue.filter(organisation__name="Bio Import Lyon").values_list("pk", flat=True))
     assert ours(queue, '"FR 552.100 554"') == lyon
@@ -98,6 +111,11 @@ def test_the_search_stays_inside_the_validators_queue(queue, validator_other, va
         visible = AuthorisationRequest.objects.for_validator(validator)
         found = search.queue_search(visible, "anne")
         assert found.count() == count and {r.organisation.country for r in found} == {country}
+
+
+def test_no_words_no_search_and_no_query(queue, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert search.queue_search(queue, "  ") is queue
 
 
 def test_words_are_split_as_the_admin_splits_them():
