@@ -88,9 +88,7 @@ def _candidates(queryset, words, people, organisations) -> list[int] | None:
             return None  # every word is read through its indexes already
         condition = Q()
         for word in narrow:
-            condition &= Q(applicant_id__in=people[word]) | Q(
-                organisation_id__in=organisations[word]
-            )
+            condition &= _through_matches(word, people, organisations)
     elif all(_is_few(people[w]) for w in words):
         every_word = Q()
         for word in words:
