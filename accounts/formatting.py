@@ -26,5 +26,7 @@ def date_format(value: datetime.date, format_name: str = "DATE_FORMAT") -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _formatted(kind, wall, tzinfo, fold, format_name, language) -> str:
-    value = wall.replace(tzinfo=tzinfo, fold=fold) if kind is datetime.datetime else wall
+    # `kind` keeps a date and midnight of that day apart; a datetime, of whatever
+    # class (test clocks subclass it), gets its zone back.
+    value = wall.replace(tzinfo=tzinfo, fold=fold) if isinstance(wall, datetime.datetime) else wall
     return formats.date_format(value, format_name)

@@ -84,3 +84,15 @@ def test_local_time_as_the_portal_shows_it():
     with timezone.override(PARIS), translation.override("fr"):
         shown = date_format(timezone.localtime(INSTANT), "DATETIME_FORMAT")
     assert shown == "27 novembre 2026 18:05"
+
+
+def test_a_datetime_of_another_class_keeps_its_zone():
+    class TestClockDatetime(datetime.datetime):  # as freezegun and time-machine make them
+        pass
+
+    value = TestClockDatetime(2026, 11, 27, 18, 5, tzinfo=PARIS)
+    assert (
+        date_format(value, "c O")
+        == formats.date_format(value, "c O")
+        == ("2026-11-27T18:05:00+01:00 +0100")
+    )
