@@ -645,6 +645,18 @@ def http_get(port: int, path: str, cookie: str | None) -> tuple[int, str]:
         conn.close()
 
 
+def wait_until_idle(port: int, limit: float = 15.0) -> None:
+    """Until /healthz answers within 20 ms twice running: requests of a slow page still
+    queued when wrk stopped would otherwise be served during the next page's run."""
+    deadline = time.monotonic() + limit
+    quick = 0
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.monotonic()
+        http_get(port, "/healthz", None)
+        quick = quick + 1 if time.monotonic() - started < 0.02 else 0
+        time.sleep(0.05)
+
+
 def ensure_wrk() -> str:
     wrk = shutil.which("wrk")
     if wrk:
@@ -699,6 +711,7 @@ def load_pages(pages, port, cookies, args) -> None:
             log(f"{page.key}: HTTP {status} {location}: not measured")
             continue
         run_wrk(wrk, port, page.path, cookie, max(args.connections), args.warmup)  # warm-up
+        wait_until_idle(port)
         measured.append((page, cookie))
     # Several short rounds over every page, keeping each page's best: on a shared
     # machine a burst of outside load then spoils one round of a page, not its result.
@@ -707,6 +720,7 @@ def load_pages(pages, port, cookies, args) -> None:
         for page, cookie in measured:
             for connections in args.connections:
                 result = run_wrk(wrk, port, page.path, cookie, connections, args.duration)
+                wait_until_idle(port)
                 best = page.runs.get(connections)
                 if best is None or result["rps"] > best["rps"]:
                     page.runs[connections] = result
