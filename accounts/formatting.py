@@ -10,7 +10,7 @@ language, so its result is kept (a bounded LRU) under exactly those.
 import datetime
 import functools
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 
 def date_format(value: datetime.date, format_name: str = "DATE_FORMAT") -> str:
@@ -22,6 +22,11 @@ def date_format(value: datetime.date, format_name: str = "DATE_FORMAT") -> str:
     wall = value.replace(tzinfo=None) if tzinfo is not None else value
     fold = getattr(value, "fold", 0)
     return _formatted(type(value), wall, tzinfo, fold, format_name, translation.get_language())
+
+
+def local_datetime(value: datetime.datetime) -> str:
+    """`{{ value|date:"DATETIME_FORMAT" }}`: in the active time zone and language."""
+    return date_format(timezone.template_localtime(value), "DATETIME_FORMAT")
 
 
 @functools.lru_cache(maxsize=8192)

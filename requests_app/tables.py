@@ -12,14 +12,9 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from accounts.formatting import date_format
+from accounts.formatting import date_format, local_datetime
 from accounts.urltemplates import for_pk, url_template
 from requests_app.models import RequestStatus
-
-
-def _datetime(value) -> str:
-    """`{{ value|date:"DATETIME_FORMAT" }}`: in the active time zone and language."""
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def history_list(request) -> SafeString:
@@ -37,7 +32,7 @@ def history_list(request) -> SafeString:
             format_html(
                 '<li><time datetime="{}">{}</time> — {}{}{}</li>',
                 timezone.localtime(event.at).isoformat(),
-                _datetime(event.at),
+                local_datetime(event.at),
                 event.get_action_display(),
                 actor,
                 note,
@@ -71,7 +66,7 @@ def _decision_cell(request) -> str:
     if request.is_pending:
         decider = conditional_escape(request.decider_label)
         return mark_safe(_("To be decided by %(decider)s") % {"decider": decider})  # noqa: S308
-    return _datetime(request.decided_at) if request.decided_at else ""
+    return local_datetime(request.decided_at) if request.decided_at else ""
 
 
 def _due_cell(request) -> SafeString:
@@ -118,7 +113,7 @@ def request_table(http_request, requests, *, with_history: bool) -> SafeString:
                 request.get_kind_display(),
                 request.status,
                 request.get_status_display(),
-                _datetime(request.submitted_at),
+                local_datetime(request.submitted_at),
                 _decision_cell(request),
                 _due_cell(request),
                 _withdraw_cell(request, withdraw_url, csrf_input) if with_history else "",

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import formats, timezone, translation
 
-from accounts.formatting import _formatted, date_format
+from accounts.formatting import _formatted, date_format, local_datetime
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -83,7 +83,8 @@ def test_the_cache_is_bounded():
 def test_local_time_as_the_portal_shows_it():
     with timezone.override(PARIS), translation.override("fr"):
         shown = date_format(timezone.localtime(INSTANT), "DATETIME_FORMAT")
-    assert shown == "27 novembre 2026 18:05"
+        local = local_datetime(INSTANT)
+    assert shown == local == "27 novembre 2026 18:05"
 
 
 def test_a_datetime_of_another_class_keeps_its_zone():

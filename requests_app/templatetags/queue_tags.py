@@ -17,24 +17,18 @@ from django.contrib.admin.templatetags.admin_list import (
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value, quote
-from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.formatting import date_format
+from accounts.formatting import date_format, local_datetime
 from accounts.urltemplates import for_pk, url_template
 
 register = template.Library()
 
 
-def _datetime(value) -> str:
-    """`{{ value }}` of an aware datetime: `localize` in the active time zone."""
-    return date_format(timezone.template_localtime(value), "DATETIME_FORMAT")
-
-
 # column -> (its cell's content for one request, the cell's extra class)
 CELLS = {
-    "submitted_at": (lambda admin, obj: _datetime(obj.submitted_at), " nowrap"),
+    "submitted_at": (lambda admin, obj: local_datetime(obj.submitted_at), " nowrap"),
     "applicant_name": (lambda admin, obj: admin.applicant_name(obj), ""),
     "organisation_name": (lambda admin, obj: admin.organisation_name(obj), ""),
     "organisation_eori": (lambda admin, obj: admin.organisation_eori(obj), ""),
