@@ -117,24 +117,10 @@ def _mfa_failed(sender, request=None, user=None, **kwargs):
     log_event("mfa.failed", request=request, user=user, level=logging.WARNING)
 
 
-def _request_event(sender, instance, created, **kwargs):
-    # Every change of an authorisation request (submitted, approved, rejected,
-    # withdrawn) is a row of its append-only history: log the same facts.
-    if created:
-        log_event(
-            f"request.{instance.action}",
-            user=instance.actor,
-            request_id=instance.request_id,
-            from_status=instance.from_status,
-            to_status=instance.to_status,
-        )
-
-
 def connect() -> None:
     from allauth.account import signals as account_signals
     from allauth.mfa import signals as mfa_signals
     from django.contrib.auth import signals as auth_signals
-    from django.db.models.signals import post_save
 
     auth_signals.user_login_failed.connect(_login_failed, dispatch_uid="audit.login_failed")
     auth_signals.user_logged_in.connect(_logged_in, dispatch_uid="audit.logged_in")
@@ -147,7 +133,3 @@ def connect() -> None:
         _authenticator_removed, dispatch_uid="audit.mfa_removed"
     )
     mfa_signals.authentication_failed.connect(_mfa_failed, dispatch_uid="audit.mfa_failed")
-    # A lazy reference: accounts does not import requests_app (dependencies run one way).
-    post_save.connect(
-        _request_event, sender="requests_app.RequestEvent", dispatch_uid="audit.request_event"
-    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
 from accounts.models import TIME_ZONE_CHOICES, User
-from accounts.widgets import CachedOptionsSelect
+from core.widgets import CachedOptionsSelect
 
 NAME_MAX = User._meta.get_field("first_name").max_length
 EMAIL_MAX = User._meta.get_field("email").max_length

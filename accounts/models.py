@@ -90,3 +90,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     def must_use_second_factor(self) -> bool:
         """Staff (validators, site administrators) decide who may sign certificates."""
         return self.is_staff or self.is_superuser
+
+
+class Notification(models.Model):
+    """An in-portal notice to one person: what happened, about whom, and where to look.
+
+    Any app may notify: `verb` names the event ("request.approved"), and the app
+    that owns it registers the sentence for it (accounts.notifications), so this
+    table knows nothing of requests or organisations. The sentence is built when
+    shown, in the reader's language, from `params` (plain values such as an
+    organisation's name) and from `actor`, the person it is about, read from
+    their row: a person who deletes their account appears under their pseudonym.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(_("what"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The header's unread count: WHERE user = ? AND read_at IS NULL.
+            models.Index(fields=["user", "read_at"], name="accounts_notification_unread"),
+            # The list: WHERE user = ? ORDER BY created_at DESC.
+            models.Index(fields=["user", "-created_at"], name="accounts_notification_list"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    @property
+    def text(self) -> str:
+        from accounts.notifications import sentence_for
+
+        values = _Values(self.params, actor=str(self.actor) if self.actor else _("someone"))
+        return sentence_for(self.verb) % values
+
+
+class _Values(dict):
+    """A sentence's values; one it names that an older notification lacks shows as a dash."""
+
+    def __missing__(self, key):
+        return "–"

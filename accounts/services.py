@@ -1,12 +1,13 @@
-"""Workflows of the identity app: sending e-mail in the recipient's language."""
+"""Workflows of the identity app: e-mail in the recipient's language, in-portal notifications."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from accounts.models import Notification
 from accounts.tasks import deliver_email
 
 
@@ -46,3 +47,25 @@ def email_verify(*, user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+def notification_create(*, user, verb: str, actor=None, url: str = "", **params):
+    """Tell one person something in the portal (accounts.notifications has the sentences)."""
+    return Notification.objects.create(user=user, verb=verb, actor=actor, url=url, params=params)
+
+
+def notifications_create(*, users, verb: str, actor=None, url: str = "", **params) -> None:
+    """The same notice to several people, in one statement."""
+    Notification.objects.bulk_create(
+        Notification(user=user, verb=verb, actor=actor, url=url, params=params) for user in users
+    )
+
+
+def notification_read(*, notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_read_all(*, user) -> None:
+    Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

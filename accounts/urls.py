@@ -4,5 +4,8 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.profile, name="profile"),
+    path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
 ]

@@ -2,39 +2,22 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts import services
 from accounts.forms import ProfileForm
+from accounts.models import Notification
+from accounts.slots import profile_sections
 
 
 def welcome(request):
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/welcome.html")
-
-
-@login_required
-def home(request):
-    return render(request, "accounts/home.html")
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 def help_page(request):
@@ -74,5 +57,39 @@ def profile(request):
         user=request.user, type=Authenticator.Type.TOTP
     ).exists()
     return render(
-        request, "accounts/profile.html", {"form": form, "has_second_factor": has_second_factor}
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "has_second_factor": has_second_factor,
+            "sections": profile_sections.panels(request),
+        },
     )
+
+
+NOTIFICATIONS_SHOWN = 100
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(user=request.user).select_related("actor")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"notifications": items.order_by("-created_at", "-pk")[:NOTIFICATIONS_SHOWN]},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_read(notification=notification)
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_read_all(user=request.user)
+    return redirect("accounts:notifications")

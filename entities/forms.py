@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.widgets import CachedOptionsSelect
+from core.widgets import CachedOptionsSelect
 from entities.eori import validate_eori
 from entities.models import Kind, Organisation
 from entities.services import SORTS, operator_with_eori, similar_operators
@@ -125,7 +125,7 @@ class OperatorForm(forms.Form):
     """A new operator, as an applicant describes it.
 
     Bound to a POST (entities) or to the same data kept in the session
-    (requests_app re-binds it before creating): it reads the database to find
+    (the creation flow re-binds it before creating): it reads the database to find
     duplicates, and never writes.
     """
 

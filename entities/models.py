@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from entities.labels import choice_label, country_name
 from entities.text import SearchTextField, normalise
 
 
@@ -192,25 +191,6 @@ class Organisation(models.Model):
 
     def refresh_search_fields(self) -> None:
         self.search_name = normalise(self.name)
-
-    # The choices' labels, as Django's get_FOO_display() gives them, but looked up
-    # once per language (entities/labels.py): directory rows show them all.
-    def get_kind_display(self):
-        return choice_label(self, "kind")
-
-    def get_status_display(self):
-        return choice_label(self, "status")
-
-    def get_control_body_kind_display(self):
-        return choice_label(self, "control_body_kind")
-
-    def get_authority_kind_display(self):
-        return choice_label(self, "authority_kind")
-
-    @property
-    def country_name(self) -> str:
-        """`country.name`, the country's name in the active language, cached per language."""
-        return country_name(self.country.code)
 
     @property
     def activities(self) -> list[str]:

@@ -21,6 +21,9 @@ SORTS = {
     "newest": ("-pk",),
 }
 DEFAULT_SORT = "name"
+# Set in the session once the person has searched the operators: only then is
+# creating one offered (people find before they create).
+SEARCHED_SESSION_KEY = "entities_searched"
 # A trigram index cannot serve terms shorter than this: they match name starts.
 MIN_CONTAINS_LENGTH = 3
 

@@ -8,7 +8,6 @@ app_name = "entities"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="entities:operators"), name="index"),
     path("operators/", views.directory, {"kind": Kind.OPERATOR}, name="operators"),
-    path("operators/new/", views.operator_create, name="operator_create"),
     path("control-bodies/", views.directory, {"kind": Kind.CONTROL_BODY}, name="control_bodies"),
     path("authorities/", views.directory, {"kind": Kind.AUTHORITY}, name="authorities"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),

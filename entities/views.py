@@ -1,29 +1,24 @@
-"""The directory of organisations, an organisation's page, creating an operator."""
+"""The directory of organisations and an organisation's page."""
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from entities.forms import DirectorySearchForm, OperatorForm
+from entities.forms import DirectorySearchForm
 from entities.models import Kind, Organisation
-from entities.services import DirectoryQuery, directory_search
+from entities.services import SEARCHED_SESSION_KEY, DirectoryQuery, directory_search
+from entities.slots import directory_footer, organisation_actions
 
 PAGE_SIZE = 25
 # Pages stop at this many results: past them the directory says "more than 1,000"
 # and asks for another criterion. Nothing is ever counted to find it out: a page
 # fetches one row more than it shows (docs/benchmarks.md).
 COUNT_CAP = 1_000
-# Set once the person has searched the operators: only then is creation offered.
-SEARCHED_SESSION_KEY = "entities_searched"
-PENDING_OPERATOR_SESSION_KEY = "pending_operator"
-
-# The columns the directory's table shows (entities/directory.html): a page of
-# results reads only these, as named tuples, not the whole rows as models.
+# What a row of the directory shows (entities/directory.html): a page of results
+# reads these columns only, not the thirty of an organisation and its control body.
 DIRECTORY_COLUMNS = (
     "kind",
     "status",
@@ -40,6 +35,8 @@ DIRECTORY_COLUMNS = (
     "control_body__code",
     "control_body__name",
 )
+# What the organisation page shows (entities/organisation.html).
+ORGANISATION_PAGE_COLUMNS = (*DIRECTORY_COLUMNS, "address", "postcode", "phone", "email")
 
 KIND_SLUGS = {
     Kind.OPERATOR: "entities:operators",
@@ -132,18 +129,9 @@ def directory(request, kind: str):
     if searched and kind == Kind.OPERATOR and not request.session.get(SEARCHED_SESSION_KEY):
         request.session[SEARCHED_SESSION_KEY] = True
     page = paginate(
-        directory_search(DirectoryQuery(kind=kind, **criteria)).values_list(
-            "pk", *DIRECTORY_COLUMNS, named=True
-        ),
+        directory_search(DirectoryQuery(kind=kind, **criteria)).only(*DIRECTORY_COLUMNS),
         request.GET.get("page"),
     )
-    create_query = ""
-    if kind == Kind.OPERATOR:
-        create_query = request.GET.copy()
-        for key in list(create_query):
-            if key not in ("name", "country"):
-                del create_query[key]
-        create_query = create_query.urlencode()
     return render(
         request,
         "entities/directory.html",
@@ -154,21 +142,9 @@ def directory(request, kind: str):
             "page": page,
             "searched": searched,
             "criteria": criteria,
-            "can_create": kind == Kind.OPERATOR
-            and request.session.get(SEARCHED_SESSION_KEY, False),
-            "create_query": create_query,
+            "footer": directory_footer.panels(request, kind=kind, searched=searched),
         },
     )
-
-
-# The columns the organisation page shows (entities/organisation.html).
-ORGANISATION_PAGE_COLUMNS = (
-    *DIRECTORY_COLUMNS,
-    "address",
-    "postcode",
-    "phone",
-    "email",
-)
 
 
 @login_required
@@ -181,29 +157,9 @@ def organisation_detail(request, pk: int):
     return render(
         request,
         "entities/organisation.html",
-        {"organisation": organisation, "directory_url": reverse(KIND_SLUGS[organisation.kind])},
+        {
+            "organisation": organisation,
+            "directory_url": reverse(KIND_SLUGS[organisation.kind]),
+            "actions": organisation_actions.panels(request, organisation=organisation),
+        },
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def operator_create(request):
-    """The new operator form. It writes nothing: a valid, confirmed form is kept in
-    the session and the requests app creates the operator with its request."""
-    if not request.session.get(SEARCHED_SESSION_KEY):
-        messages.info(
-            request,
-            _("Search the directory first: your organisation may already be there."),
-        )
-        return redirect("entities:operators")
-    if request.method == "POST":
-        form = OperatorForm(request.POST)
-        if form.is_valid():
-            data = request.POST.dict()
-            data.pop("csrfmiddlewaretoken", None)
-            request.session[PENDING_OPERATOR_SESSION_KEY] = data
-            return redirect("requests:operator_request")
-    else:
-        initial = {k: request.GET[k][:200] for k in ("name", "country") if request.GET.get(k)}
-        form = OperatorForm(initial=initial)
-    return render(request, "entities/operator_form.html", {"form": form})

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = "Authorisation requests"
+
+    def ready(self):
+        # Fill the lower apps' slots and give accounts this app's sentences:
+        # they know nothing of requests (dependencies run one way).
+        from accounts import notifications as account_notifications
+        from accounts.slots import profile_sections
+        from entities.slots import directory_footer, organisation_actions
+        from requests_app import notifications, panels
+
+        account_notifications.register(notifications.SENTENCES)
+        profile_sections.register(panels.profile_requests)
+        organisation_actions.register(panels.organisation_request)
+        directory_footer.register(panels.directory_create_operator)

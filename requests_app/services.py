@@ -22,14 +22,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.services import email_send
+from accounts.audit import log_event
+from accounts.services import email_send, notifications_create
 from entities.models import Kind, Membership, Organisation
 from entities.models import Status as OrganisationStatus
+from requests_app import notifications
 from requests_app.models import (
     AuthorisationRequest,
     EventAction,
-    Notification,
-    NotificationVerb,
     RequestEvent,
     RequestKind,
     RequestStatus,
@@ -353,7 +353,8 @@ def admin_revoke(*, membership: Membership, by) -> Membership:
 
 
 def _record(*, request, actor, action: str, from_status: str, note: str = "") -> RequestEvent:
-    return RequestEvent.objects.create(
+    """One row of the request's append-only history, and the same facts in the security log."""
+    event = RequestEvent.objects.create(
         request=request,
         actor=actor,
         action=action,
@@ -361,6 +362,14 @@ def _record(*, request, actor, action: str, from_status: str, note: str = "") ->
         to_status=request.status,
         note=note,
     )
+    log_event(
+        f"request.{action}",
+        user=actor,
+        request_id=request.pk,
+        from_status=from_status,
+        to_status=request.status,
+    )
+    return event
 
 
 def deciders_of(request: AuthorisationRequest):
@@ -394,15 +403,23 @@ def _send(*, user, prefix: str, context: dict) -> None:
         )
 
 
+def _notify(*, request: AuthorisationRequest, users, verb: str) -> None:
+    """An in-portal notice about `request` (requests_app/notifications.py has the sentences)."""
+    notifications_create(
+        users=users,
+        verb=verb,
+        actor=request.applicant,
+        url=reverse("requests:detail", args=[request.pk]),
+        organisation=request.organisation.name,
+    )
+
+
 def _notify_submitted(*, request: AuthorisationRequest) -> None:
     applicant = request.applicant
-    Notification.objects.create(user=applicant, verb=NotificationVerb.RECEIPT, request=request)
+    _notify(request=request, users=[applicant], verb=notifications.RECEIPT)
     _send(user=applicant, prefix="receipt", context={"request": request})
     deciders = list(deciders_of(request).exclude(pk=applicant.pk))
-    Notification.objects.bulk_create(
-        Notification(user=user, verb=NotificationVerb.NEW_REQUEST, request=request)
-        for user in deciders
-    )
+    _notify(request=request, users=deciders, verb=notifications.NEW_REQUEST)
     for user in deciders:
         if user.notify_new_requests_by_email:
             if request.to_operator_admins:
@@ -417,11 +434,11 @@ def _notify_submitted(*, request: AuthorisationRequest) -> None:
 def _notify_decided(*, request: AuthorisationRequest) -> None:
     applicant = request.applicant
     verb = (
-        NotificationVerb.APPROVED
+        notifications.APPROVED
         if request.status == RequestStatus.APPROVED
-        else NotificationVerb.REJECTED
+        else notifications.REJECTED
     )
-    Notification.objects.create(user=applicant, verb=verb, request=request)
+    _notify(request=request, users=[applicant], verb=verb)
     if applicant.notify_decisions_by_email:
         _send(user=applicant, prefix="decision", context={"request": request})
 

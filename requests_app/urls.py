@@ -6,13 +6,12 @@ app_name = "requests"
 urlpatterns = [
     path("role/", views.role_choice, name="role_choice"),
     path("organisation/<int:organisation_pk>/", views.request_create, name="request_create"),
-    path("new-operator/", views.operator_request, name="operator_request"),
+    path("new-operator/", views.operator_create, name="operator_create"),
+    path("new-operator/request/", views.operator_request, name="operator_request"),
     path("to-decide/", views.to_decide, name="to_decide"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/reject/", views.reject, name="reject"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
 ]

@@ -1,42 +1,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
+from entities.forms import OperatorForm
 from entities.models import Organisation
-from entities.views import PENDING_OPERATOR_SESSION_KEY  # the key entities writes
-from requests_app import services
+from entities.services import SEARCHED_SESSION_KEY
+from requests_app import selectors, services
 from requests_app.forms import RejectForm, RequestForm
-from requests_app.models import AuthorisationRequest, Notification, RequestEvent
+from requests_app.models import AuthorisationRequest, RequestStatus
+
+# The new operator's details, between the form and the request that creates it.
+PENDING_OPERATOR_SESSION_KEY = "pending_operator"
 
 
 def _request_for(user, pk: int) -> AuthorisationRequest:
     """The request if this person sent it or may decide it; 404 otherwise."""
     request = get_object_or_404(
-        AuthorisationRequest.objects.with_related().prefetch_related(
-            Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
-        ),
+        AuthorisationRequest.objects.with_related().prefetch_related(selectors.history_events()),
         pk=pk,
     )
     if not services.can_see(user=user, request=request):
         raise Http404
     return request
-
-
-def _organisation_url(organisation: Organisation) -> str:
-    if hasattr(organisation, "get_absolute_url"):
-        return organisation.get_absolute_url()
-    try:
-        return reverse("entities:organisation", args=[organisation.pk])
-    except NoReverseMatch:
-        return reverse("home")
 
 
 def _initial_contact(user, phone: str = "") -> dict:
@@ -48,6 +39,24 @@ def _initial_contact(user, phone: str = "") -> dict:
         .first()
     )
     return {"contact_email": user.email, "contact_phone": str(phone or "") or last or ""}
+
+
+@login_required
+@require_safe
+def home(request):
+    """A person's organisations and requests, or the choice of a role when they have none."""
+    memberships = selectors.memberships_of(request.user)
+    requests = selectors.requests_of(request.user)
+    return render(
+        request,
+        "requests_app/home.html",
+        {
+            "memberships": memberships,
+            "requests": requests,
+            "has_pending": any(r.status == RequestStatus.PENDING for r in requests),
+            "to_decide_count": selectors.to_decide_count(request.user, memberships),
+        },
+    )
 
 
 @login_required
@@ -71,7 +80,7 @@ def request_create(request, organisation_pk: int):
             return render(request, "429.html", {"reason": str(error)}, status=429)
         except services.RequestError as error:
             messages.error(request, str(error))
-            return redirect(_organisation_url(organisation))
+            return redirect("entities:organisation", organisation.pk)
         messages.success(
             request,
             _("Your authorisation request for %(organisation)s has been sent.")
@@ -82,7 +91,7 @@ def request_create(request, organisation_pk: int):
         "form": form,
         "organisation": organisation,
         "action": reverse("requests:request_create", args=[organisation.pk]),
-        "cancel_url": _organisation_url(organisation),
+        "cancel_url": reverse("entities:organisation", args=[organisation.pk]),
     }
     if request.htmx and request.method == "GET":
         return render(request, "requests_app/_request_form.html", context)
@@ -91,14 +100,38 @@ def request_create(request, organisation_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def operator_create(request):
+    """The new operator form, offered once the person has searched the directory.
+
+    It writes nothing: a valid form is kept in the session, and the operator is
+    created with its authorisation request (operator_request)."""
+    if not request.session.get(SEARCHED_SESSION_KEY):
+        messages.info(
+            request,
+            _("Search the directory first: your organisation may already be there."),
+        )
+        return redirect("entities:operators")
+    if request.method == "POST":
+        form = OperatorForm(request.POST)
+        if form.is_valid():
+            data = request.POST.dict()
+            data.pop("csrfmiddlewaretoken", None)
+            request.session[PENDING_OPERATOR_SESSION_KEY] = data
+            return redirect("requests:operator_request")
+    else:
+        initial = {k: request.GET[k][:200] for k in ("name", "country") if request.GET.get(k)}
+        form = OperatorForm(initial=initial)
+    return render(request, "requests_app/operator_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def operator_request(request):
     """Second step of "Create a new operator": the request that creates it when sent."""
-    from entities.forms import OperatorForm
-
     data = request.session.get(PENDING_OPERATOR_SESSION_KEY)
     operator_form = OperatorForm(data=data) if data else None
     if operator_form is None or not operator_form.is_valid():
-        return redirect("entities:operator_create")
+        return redirect("requests:operator_create")
     operator = operator_form.cleaned_data
     form = RequestForm(
         request.POST or None, initial=_initial_contact(request.user, operator.get("phone"))
@@ -113,7 +146,7 @@ def operator_request(request):
         except (ValidationError, services.RequestError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
-            return redirect("entities:operator_create")
+            return redirect("requests:operator_create")
         request.session.pop(PENDING_OPERATOR_SESSION_KEY, None)
         messages.success(
             request,
@@ -129,12 +162,13 @@ def operator_request(request):
             "operator": operator,
             "country_name": countries.name(operator["country"]),
             "action": reverse("requests:operator_request"),
-            "cancel_url": reverse("entities:operator_create"),
+            "cancel_url": reverse("requests:operator_create"),
         },
     )
 
 
 @login_required
+@require_safe
 def detail(request, pk: int):
     authorisation_request = _request_for(request.user, pk)
     return render(
@@ -146,6 +180,15 @@ def detail(request, pk: int):
             and services.can_decide(user=request.user, request=authorisation_request),
             "reject_form": RejectForm(),
         },
+    )
+
+
+@login_required
+@require_safe
+def history(request, pk: int):
+    """A request's history alone: the profile loads it when its row is opened."""
+    return render(
+        request, "requests_app/detail.html#history", {"req": _request_for(request.user, pk)}
     )
 
 
@@ -218,6 +261,7 @@ def reject(request, pk: int):
 
 
 @login_required
+@require_safe
 def to_decide(request):
     """Operator administrators: their colleagues' requests to join."""
     pending = (
@@ -228,31 +272,3 @@ def to_decide(request):
         .distinct()
     )
     return render(request, "requests_app/to_decide.html", {"requests": pending})
-
-
-@login_required
-def notifications(request):
-    items = (
-        Notification.objects.filter(user=request.user)
-        .select_related("request__organisation", "request__applicant")
-        .order_by("-created_at", "-pk")[:100]
-    )
-    return render(request, "requests_app/notifications.html", {"notifications": items})
-
-
-@login_required
-@require_POST
-def notification_read(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
-    return redirect("requests:notifications")
-
-
-@login_required
-@require_POST
-def notifications_read_all(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return redirect("requests:notifications")

@@ -46,7 +46,7 @@ def requests_in_every_state(applicant, decider, count):
         request_withdraw(request=withdrawn, by=applicant)
 
 
-@pytest.mark.parametrize("page", ["home", "accounts:profile", "requests:notifications"])
+@pytest.mark.parametrize("page", ["home", "accounts:profile", "accounts:notifications"])
 def test_the_applicants_pages_do_not_grow_with_their_requests(
     client, applicant, validator_inao, page
 ):

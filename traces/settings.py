@@ -105,9 +105,9 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render with the project's templates too (templates/captcha/...); the
-# commonest of Django's own are written in Python (accounts/renderers.py).
-FORM_RENDERER = "accounts.renderers.PortalFormRenderer"
+# Django's renderer through the project's templates (templates/captcha/...),
+# with the portal's field layout (core/field.html).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
@@ -153,7 +153,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Identity ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.PermissionBackend",  # ModelBackend, permissions in one query
+    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [

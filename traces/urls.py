@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from core import views as core_views
+from requests_app import views as request_views
 
 # The admin's own log-in form knows nothing of the second factor: send it to
 # the portal's log-in, which asks for the code (accounts/tests/test_second_factor.py).
@@ -16,13 +18,14 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", account_views.welcome, name="welcome"),
-    path("home/", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    # A person's organisations and requests: the page log-in leads to.
+    path("home/", request_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("help/", account_views.help_page, name="help"),
     path("privacy/", account_views.privacy, name="privacy"),
     path("language/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
-    path("profile/", include("accounts.urls")),
+    path("", include("accounts.urls")),
     path("directory/", include("entities.urls")),
     path("requests/", include("requests_app.urls")),
     path("captcha/", include("captcha.urls")),

@@ -1,4 +1,4 @@
-"""Trigram indexes for the validators' search of applicants (requests_app/search.py).
+"""Trigram indexes for the validators' search of applicants (the validators' queue search).
 
 The search asks `UPPER(col) LIKE UPPER('%word%')` (Django's icontains) of the
 e-mail and the names: on PostgreSQL a pg_trgm GIN index on that same expression

@@ -1,4 +1,4 @@
-"""A trigram index for the validators' search of organisations by name (requests_app/search.py).
+"""A trigram index for the validators' search of organisations by name (the validators' queue search).
 
 The search asks `UPPER(name) LIKE UPPER('%word%')` (Django's icontains, as the
 admin's own search did): on PostgreSQL a pg_trgm GIN index on that same

@@ -224,15 +224,6 @@ def test_nothing_found_shows_a_helpful_empty_state(applicant_client):
     assert "Check the spelling" in html
 
 
-def test_create_a_new_operator_is_offered_only_after_a_search(applicant_client):
-    assert "Create a new operator" not in applicant_client.get(OPERATORS).content.decode()
-    html = applicant_client.get(
-        OPERATORS, {"name": "Nowhere Bio", "country": "FR"}
-    ).content.decode()
-    assert "Create a new operator" in html
-    assert reverse("entities:operator_create") + "?name=Nowhere+Bio&amp;country=FR" in html
-
-
 class TestBadInput:
     def test_an_over_long_name_is_a_field_error_not_a_crash(self, applicant_client):
         response = applicant_client.get(OPERATORS, {"name": "a" * 5000})

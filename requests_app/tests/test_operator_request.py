@@ -40,14 +40,14 @@ def test_without_a_pending_operator_it_goes_back_to_the_form(client, applicant):
     client.force_login(applicant)
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"] == reverse("entities:operator_create")
+    assert response["Location"] == reverse("requests:operator_create")
 
 
 def test_an_invalid_pending_operator_goes_back_to_the_form(session_client, operator_data):
     session = session_client.session
     session["pending_operator"] = {**operator_data, "eori": "FR123"}
     session.save()
-    assert session_client.get(URL)["Location"] == reverse("entities:operator_create")
+    assert session_client.get(URL)["Location"] == reverse("requests:operator_create")
 
 
 def test_it_shows_the_operator_and_the_request_dialog_and_writes_nothing(session_client):

@@ -227,4 +227,4 @@ def test_an_applicant_who_does_not_want_decision_e_mails_gets_only_the_portal_no
     mail.outbox.clear()
     request_approve(request=pending_request, decided_by=validator_inao)
     assert mail.outbox == []
-    assert applicant.notifications.filter(verb="approved").exists()
+    assert applicant.notifications.filter(verb="request.approved").exists()

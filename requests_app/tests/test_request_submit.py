@@ -2,12 +2,11 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from accounts.models import Notification
 from entities.models import Status
 from entities.tests.factories import AuthorityFactory, OperatorFactory
 from requests_app.models import (
     AuthorisationRequest,
-    Notification,
-    NotificationVerb,
     RequestEvent,
     RequestKind,
     RequestStatus,
@@ -109,10 +108,8 @@ def test_the_applicant_gets_a_receipt_and_the_deciders_are_told(
     to_admin = [m for m in mail.outbox if m.to == [operator_admin.email]]
     assert len(to_admin) == 1
     assert f"/requests/{request.pk}/" in to_admin[0].body
-    assert Notification.objects.filter(user=applicant, verb=NotificationVerb.RECEIPT).count() == 1
-    assert Notification.objects.filter(
-        user=operator_admin, verb=NotificationVerb.NEW_REQUEST
-    ).exists()
+    assert Notification.objects.filter(user=applicant, verb="request.receipt").count() == 1
+    assert Notification.objects.filter(user=operator_admin, verb="request.new").exists()
 
 
 def test_validators_of_the_authority_are_told_of_requests_routed_to_it(

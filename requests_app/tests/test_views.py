@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Notification
 from accounts.tests.factories import UserFactory
 from entities.models import Membership
 from entities.tests.factories import OperatorFactory
-from requests_app.models import AuthorisationRequest, Notification, RequestStatus
+from requests_app.models import AuthorisationRequest, RequestStatus
 
 CAST = [
     "applicant",
@@ -51,7 +52,7 @@ def test_a_request_page_is_shown_only_to_its_applicant_and_deciders(
 def test_pages_ask_anonymous_visitors_to_log_in(client, pending_request):
     for url in [
         reverse("requests:detail", args=[pending_request.pk]),
-        reverse("requests:notifications"),
+        reverse("accounts:notifications"),
         reverse("requests:role_choice"),
         reverse("requests:to_decide"),
     ]:
@@ -78,7 +79,7 @@ def test_get_never_changes_a_request(client, cast, pending_request, name):
 
 def test_get_on_notification_changes_is_refused(client, applicant):
     login(client, applicant)
-    assert client.get(reverse("requests:notifications_read_all")).status_code == 405
+    assert client.get(reverse("accounts:notifications_read_all")).status_code == 405
 
 
 WITHDRAW = {
@@ -286,7 +287,12 @@ def test_the_profile_shows_each_requests_decision_reason_and_history(
     assert "No &lt;EORI&gt; &amp; no contract" in content  # the reason, escaped
     assert "&lt;b&gt;Rejected&lt;/b&gt;" in content and "<b>Rejected</b>" not in content
     assert content.count("<summary>History</summary>") == 3
-    assert "by Victor Inao" in content  # who decided, in each decided history
+    # Each history is read when its row is opened: who decided, and the reason.
+    for request in (approved, rejected):
+        assert f'hx-get="/requests/{request.pk}/history/"' in content
+        history = client.get(reverse("requests:history", args=[request.pk])).content.decode()
+        assert history.startswith('<ol class="history">') and "by Victor Inao" in history
+    assert "No &lt;EORI&gt; &amp; no contract" in history
     assert content.count('action="/requests/') == 1  # Withdraw: the pending request only
     assert "To be decided by INAO" in content
 
@@ -386,21 +392,21 @@ def test_the_organisation_page_says_a_request_is_pending(client, pending_request
 def test_the_header_shows_the_unread_count_and_the_list_marks_them_read(client, pending_request):
     applicant = pending_request.applicant
     login(client, applicant)
-    content = client.get(reverse("requests:notifications")).content.decode()
+    content = client.get(reverse("accounts:notifications")).content.decode()
     assert 'class="badge">1<' in content
     assert "Your request to join Bio Import Lyon has been received." in content
 
     notification = Notification.objects.get(user=applicant)
-    client.post(reverse("requests:notification_read", args=[notification.pk]))
+    client.post(reverse("accounts:notification_read", args=[notification.pk]))
     notification.refresh_from_db()
     assert notification.read_at is not None
-    assert 'class="badge"' not in client.get(reverse("requests:notifications")).content.decode()
+    assert 'class="badge"' not in client.get(reverse("accounts:notifications")).content.decode()
 
 
 def test_someone_elses_notification_is_a_404(client, pending_request, outsider):
     notification = Notification.objects.get(user=pending_request.applicant)
     response = login(client, outsider).post(
-        reverse("requests:notification_read", args=[notification.pk])
+        reverse("accounts:notification_read", args=[notification.pk])
     )
     assert response.status_code == 404
     notification.refresh_from_db()
@@ -410,5 +416,5 @@ def test_someone_elses_notification_is_a_404(client, pending_request, outsider):
 def test_mark_all_read(client, pending_request, operator_admin):
     login(client, operator_admin)
     assert Notification.objects.filter(user=operator_admin, read_at__isnull=True).exists()
-    client.post(reverse("requests:notifications_read_all"))
+    client.post(reverse("accounts:notifications_read_all"))
     assert not Notification.objects.filter(user=operator_admin, read_at__isnull=True).exists()

@@ -18,10 +18,10 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import User
+from accounts.models import Notification, User
 from accounts.tests.factories import PASSWORD
 from entities.models import Membership, Organisation
-from requests_app.models import AuthorisationRequest, Notification, RequestEvent
+from requests_app.models import AuthorisationRequest, RequestEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_the_request_dialog_never_fails_and_writes_nothing_when_refused(
             "/home/",
             "/profile/",
             "/help/",
-            "/requests/notifications/",
+            "/notifications/",
             "/requests/to-decide/",
             "/requests/role/",
             "/accounts/login/",

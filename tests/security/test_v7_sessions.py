@@ -126,7 +126,7 @@ def test_v7_5_1_changing_the_password_asks_for_the_current_one(client, applicant
 
 def test_v14_3_2_pages_with_personal_data_are_never_stored(client, applicant):
     log_in(client, applicant)
-    for path in ("/home/", "/profile/", "/requests/notifications/", "/directory/operators/"):
+    for path in ("/home/", "/profile/", "/notifications/", "/directory/operators/"):
         cache_control = client.get(path).headers.get("Cache-Control", "")
         assert "no-store" in cache_control, path
         assert "private" in cache_control, path

@@ -13,7 +13,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from requests_app.models import AuthorisationRequest, Notification, RequestStatus
+from accounts.models import Notification
+from requests_app.models import AuthorisationRequest, RequestStatus
 from tests.security.urlwalk import routes_with_ids
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,11 @@ PORTAL_RULES = {
     "entities:organisation": ("organisation", "get", EVERYONE),  # the directory is shared
     "requests:request_create": ("organisation", "get", EVERYONE),  # anyone may ask to join
     "requests:detail": ("request", "get", DECIDERS | {"applicant"}),
+    "requests:history": ("request", "get", DECIDERS | {"applicant"}),
     "requests:withdraw": ("request", "post", frozenset({"applicant"})),
     "requests:approve": ("request", "post", DECIDERS),
     "requests:reject": ("request", "post", DECIDERS),
-    "requests:notification_read": ("notification", "post", frozenset({"applicant"})),
+    "accounts:notification_read": ("notification", "post", frozenset({"applicant"})),
 }
 
 # Keys that are not ids of anyone's data: capabilities, tested elsewhere.
@@ -219,7 +221,7 @@ def test_v8_2_2_a_validator_of_another_country_cannot_decide_through_the_admin(s
 
 
 def test_v8_2_1_anonymous_visitors_reach_no_personal_page(client):
-    for path in ("/home/", "/profile/", "/requests/to-decide/", "/requests/notifications/"):
+    for path in ("/home/", "/profile/", "/requests/to-decide/", "/notifications/"):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")

@@ -5,7 +5,17 @@ from entities.models import Organisation
 from entities.tests.factories import OperatorFactory, valid_fr_eori
 
 pytestmark = pytest.mark.django_db
-CREATE = reverse("entities:operator_create")
+CREATE = reverse("requests:operator_create")
+
+
+def test_create_a_new_operator_is_offered_only_after_a_search(applicant_client):
+    operators = reverse("entities:operators")
+    assert "Create a new operator" not in applicant_client.get(operators).content.decode()
+    html = applicant_client.get(
+        operators, {"name": "Nowhere Bio", "country": "FR"}
+    ).content.decode()
+    assert "Create a new operator" in html
+    assert reverse("requests:operator_create") + "?name=Nowhere+Bio&amp;country=FR" in html
 
 
 @pytest.fixture

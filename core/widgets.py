@@ -1,13 +1,12 @@
-"""Form widgets shared by the apps (entities may use them; accounts uses neither app)."""
+"""Form widgets shared by the apps."""
 
 from typing import ClassVar, NamedTuple
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-
-from accounts.renderers import flat_attrs
 
 
 class _Options(NamedTuple):
@@ -72,7 +71,7 @@ class CachedOptionsSelect(forms.Select):
             options[min(found)] = selected[min(found)]
         final_attrs = self.build_attrs(self.attrs, attrs)
         return mark_safe(  # noqa: S308 - every part is escaped above
-            f'<select name="{conditional_escape(name)}"{flat_attrs(final_attrs)}>'
+            f'<select name="{conditional_escape(name)}"{flatatt(final_attrs)}>'
             + "".join(options)
             + "\n</select>"
         )
