@@ -12,16 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
 from accounts.models import TIME_ZONE_CHOICES, User
+from core.text import one_line
 from core.widgets import CachedOptionsSelect
 
 NAME_MAX = User._meta.get_field("first_name").max_length
 EMAIL_MAX = User._meta.get_field("email").max_length
-
-
-def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
-        raise forms.ValidationError(_("Remove the control characters from this field."))
-    return value.strip()
 
 
 class SignupForm(AllauthSignupForm):
@@ -71,10 +66,10 @@ class SignupForm(AllauthSignupForm):
         self.fields["email_language"].initial = language if language in codes else "en"
 
     def clean_first_name(self):
-        return _no_control_characters(self.cleaned_data["first_name"])
+        return one_line(self.cleaned_data["first_name"])
 
     def clean_last_name(self):
-        return _no_control_characters(self.cleaned_data["last_name"])
+        return one_line(self.cleaned_data["last_name"])
 
     def clean(self):
         cleaned_data = super().clean()
@@ -158,10 +153,10 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_first_name(self):
-        return _no_control_characters(self.cleaned_data["first_name"])
+        return one_line(self.cleaned_data["first_name"])
 
     def clean_last_name(self):
-        return _no_control_characters(self.cleaned_data["last_name"])
+        return one_line(self.cleaned_data["last_name"])
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
+from core.text import validate_one_line
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in TIME_ZONES]
@@ -42,8 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_one_line])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[validate_one_line])
     email_language = models.CharField(
         _("e-mail language"), max_length=2, choices=EU_LANGUAGES, default="en"
     )

@@ -3,7 +3,6 @@
 import re
 from functools import partial
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -12,14 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.phones import phone_number
+from core.text import one_line, without_invisible
 from core.widgets import CachedOptionsSelect
 from entities.eori import validate_eori
 from entities.models import Kind, Organisation
 from entities.services import SORTS, operator_with_eori, similar_operators
 
-# Control characters (tabs and new lines included) have no place in a name or address.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_MARKUP = re.compile(r"[<>]")
 # Postcodes: the formats of the most frequent countries, a loose rule elsewhere.
 POSTCODE_FORMATS = {
     "FR": r"\d{5}",
@@ -33,17 +31,6 @@ POSTCODE_FORMATS = {
     "PL": r"\d{2}-\d{3}",
 }
 POSTCODE_ANY = r"[A-Z0-9][A-Z0-9 \-]{1,9}"
-
-
-def plain_text(value: str) -> str:
-    """Refuse control characters and markup; collapse runs of spaces."""
-    if _CONTROL.search(value):
-        raise ValidationError(
-            _("Remove the control characters (tabs, line breaks...)."), code="control"
-        )
-    if _MARKUP.search(value):
-        raise ValidationError(_("The characters < and > are not allowed."), code="markup")
-    return " ".join(value.split())
 
 
 _COUNTRIES_BY_LANGUAGE: dict[str, tuple] = {}
@@ -110,10 +97,10 @@ class DirectorySearchForm(forms.Form):
         assert {c for c, _label in self.fields["sort"].choices} <= set(SORTS)
 
     def clean_name(self):
-        return " ".join(_CONTROL.sub(" ", self.cleaned_data["name"]).split())
+        return without_invisible(self.cleaned_data["name"])
 
     def clean_city(self):
-        return " ".join(_CONTROL.sub(" ", self.cleaned_data["city"]).split())
+        return without_invisible(self.cleaned_data["city"])
 
 
 class ControlBodyChoiceField(forms.ModelChoiceField):
@@ -176,16 +163,16 @@ class OperatorForm(forms.Form):
         self.existing_operator: Organisation | None = None
 
     def clean_name(self):
-        return plain_text(self.cleaned_data["name"])
+        return one_line(self.cleaned_data["name"])
 
     def clean_city(self):
-        return plain_text(self.cleaned_data["city"])
+        return one_line(self.cleaned_data["city"])
 
     def clean_address(self):
-        return plain_text(self.cleaned_data["address"])
+        return one_line(self.cleaned_data["address"])
 
     def clean_postcode(self):
-        return plain_text(self.cleaned_data["postcode"]).upper()
+        return one_line(self.cleaned_data["postcode"]).upper()
 
     def clean_eori(self):
         value = self.cleaned_data["eori"].strip()
@@ -238,7 +225,10 @@ class OperatorForm(forms.Form):
                     ),
                 )
         if country and data.get("phone"):
-            data["phone"] = self._clean_phone(data["phone"], country)
+            try:
+                data["phone"] = phone_number(data["phone"], region=country).as_e164
+            except ValidationError as error:
+                self.add_error("phone", error)
         if country and data.get("name") and not self.errors:
             self.similar = similar_operators(name=data["name"], country=country)
             if self.similar and not data.get("confirm_not_duplicate"):
@@ -253,13 +243,3 @@ class OperatorForm(forms.Form):
                     ),
                 )
         return data
-
-    def _clean_phone(self, value, country):
-        try:
-            number = phonenumbers.parse(value, country)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            self.add_error("phone", ValidationError(_("Enter a valid phone number."), code="phone"))
-            return ""
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

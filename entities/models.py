@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.text import validate_one_line
 from entities.text import SearchTextField, normalise
 
 
@@ -81,11 +82,15 @@ class Organisation(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    address = models.CharField(_("address"), max_length=255, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[validate_one_line])
+    address = models.CharField(
+        _("address"), max_length=255, blank=True, validators=[validate_one_line]
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=16, blank=True, validators=[validate_one_line]
+    )
     phone = PhoneNumberField(_("phone number"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import phone_number
+from core.text import multiline
 from requests_app.models import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
@@ -20,12 +22,15 @@ class RequestForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=32)
 
+    def clean_message(self):
+        return multiline(self.cleaned_data["message"])
+
+    def __init__(self, *args, region: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region  # a number without its country code is read in this one
+
     def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].strip()
-        allowed = set("0123456789+ ().-/")
-        if phone and (not set(phone) <= allowed or sum(c.isdigit() for c in phone) < 6):
-            raise forms.ValidationError(_("Enter a phone number, e.g. +33 1 23 45 67 89."))
-        return phone
+        return phone_number(self.cleaned_data["contact_phone"], region=self.region)
 
 
 class RejectForm(forms.Form):
@@ -35,3 +40,6 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: the applicant will read it."),
     )
+
+    def clean_reason(self):
+        return multiline(self.cleaned_data["reason"])

@@ -17,7 +17,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
+from core.text import validate_multiline
 from entities.models import Membership, Organisation
 
 # Working days are counted in the EU's working time zone: a request sent at
@@ -170,9 +172,11 @@ class AuthorisationRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    message = models.TextField(
+        _("message"), max_length=MESSAGE_MAX_LENGTH, blank=True, validators=[validate_multiline]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
     # NULL: no competent authority is configured for the country, site administrators decide.
     routed_to = models.ForeignKey(
         "entities.Organisation",
@@ -198,7 +202,9 @@ class AuthorisationRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
+    reason = models.TextField(
+        _("reason"), max_length=REASON_MAX_LENGTH, blank=True, validators=[validate_multiline]
+    )
 
     objects = AuthorisationRequestQuerySet.as_manager()
 

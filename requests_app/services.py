@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_event
 from accounts.services import email_send, notifications_create
+from core.text import multiline
 from entities.models import Kind, Membership, Organisation
 from entities.models import Status as OrganisationStatus
 from requests_app import notifications
@@ -166,9 +167,9 @@ def _create_request(
                 applicant=applicant,
                 organisation=organisation,
                 kind=kind,
-                message=message.strip(),
+                message=multiline(message),
                 contact_email=contact_email or applicant.email,
-                contact_phone=str(contact_phone or ""),
+                contact_phone=contact_phone or "",
                 routed_to=Organisation.objects.central_authority_of(organisation.country),
                 to_operator_admins=has_admin,
                 submitted_at=now,

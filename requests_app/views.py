@@ -38,7 +38,7 @@ def _initial_contact(user, phone: str = "") -> dict:
         .values_list("contact_phone", flat=True)
         .first()
     )
-    return {"contact_email": user.email, "contact_phone": str(phone or "") or last or ""}
+    return {"contact_email": user.email, "contact_phone": phone or last or ""}
 
 
 @login_required
@@ -70,7 +70,11 @@ def request_create(request, organisation_pk: int):
     organisation = get_object_or_404(
         Organisation.objects.select_related("control_body"), pk=organisation_pk
     )
-    form = RequestForm(request.POST or None, initial=_initial_contact(request.user))
+    form = RequestForm(
+        request.POST or None,
+        initial=_initial_contact(request.user),
+        region=organisation.country,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.request_submit(
@@ -134,7 +138,9 @@ def operator_request(request):
         return redirect("requests:operator_create")
     operator = operator_form.cleaned_data
     form = RequestForm(
-        request.POST or None, initial=_initial_contact(request.user, operator.get("phone"))
+        request.POST or None,
+        initial=_initial_contact(request.user, operator.get("phone")),
+        region=operator["country"],
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -228,6 +228,9 @@ CAPTCHA_TIMEOUT = 10  # minutes
 # wherever the flite speech synthesiser is installed (apt-get install flite).
 CAPTCHA_FLITE_PATH = shutil.which("flite")
 
+# Phone numbers are stored in E.164 and shown in the international format.
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

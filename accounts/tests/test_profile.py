@@ -67,6 +67,7 @@ def test_a_person_edits_names_languages_time_zone_and_notifications(client, appl
         ("first_name", ""),
         ("first_name", "M" * 101),
         ("last_name", "Curie\x07"),
+        ("last_name", "Cu\u202erie"),
     ],
 )
 def test_bad_values_get_a_message_beside_their_field(client, applicant, field, value):

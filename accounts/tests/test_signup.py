@@ -93,6 +93,8 @@ def test_the_privacy_statement_must_be_accepted(client):
         ("last_name", "B" * 101),
         ("first_name", "Ada\x00"),
         ("last_name", "Love\x1blace"),
+        ("last_name", "Lovelace\u202e"),  # a right-to-left override: one rule for every name
+        ("first_name", "A\u200bda"),
         ("email_language", "xx"),
     ],
 )

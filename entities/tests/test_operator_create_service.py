@@ -35,7 +35,7 @@ def test_it_writes_a_new_operator_from_the_rebound_form(session_data, applicant,
     assert operator.status == Status.NEW
     assert operator.created_by == applicant
     assert operator.eori == "FR732829320"
-    assert str(operator.phone) == "+33490000000"
+    assert operator.phone.as_e164 == "+33490000000"
     assert operator.is_importer and operator.is_first_consignee
     assert operator.control_body == control_body
     assert operator.search_name == "les vergers d emilie"

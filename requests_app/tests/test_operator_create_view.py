@@ -131,6 +131,8 @@ def test_a_first_consignee_may_have_no_eori(searched_client, data):
         ("name", "Bio\nImport"),
         ("name", "<b>Bio</b>"),
         ("city", "Lyon\x1b"),
+        ("name", "Bio\u202eImport"),
+        ("address", "1 rue\u200b du Port"),
         ("country", "ZZ"),
         ("country", ""),
         ("control_body", "999999"),

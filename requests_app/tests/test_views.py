@@ -307,6 +307,35 @@ def test_a_message_longer_than_the_limit_is_refused(client, applicant, operator)
     assert not AuthorisationRequest.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("message", "Decide\u202e here"), ("contact_phone", "12"), ("contact_phone", "call me")],
+)
+def test_a_bad_message_or_phone_is_refused_beside_its_field(
+    client, applicant, operator, field, value
+):
+    response = login(client, applicant).post(
+        reverse("requests:request_create", args=[operator.pk]),
+        {"contact_email": applicant.email, field: value},
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not AuthorisationRequest.objects.exists()
+
+
+def test_the_contact_phone_is_read_in_the_organisations_country_and_shown_formatted(
+    client, applicant, operator, validator_inao
+):
+    login(client, applicant).post(
+        reverse("requests:request_create", args=[operator.pk]),
+        {"contact_email": applicant.email, "contact_phone": "04 78 00 00 00"},
+    )
+    sent = AuthorisationRequest.objects.get()
+    assert sent.contact_phone.as_e164 == "+33478000000"
+    content = client.get(reverse("requests:detail", args=[sent.pk])).content.decode()
+    assert "+33 4 78 00 00 00" in content and "+33478000000" not in content
+
+
 def test_a_second_request_is_refused_with_a_clear_message(client, pending_request, applicant):
     response = login(client, applicant).post(
         reverse("requests:request_create", args=[pending_request.organisation_id]),
