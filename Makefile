@@ -35,7 +35,7 @@ setup: $(VENV)/.installed .env
 	@if command -v msgfmt >/dev/null; then \
 	  $(PY) manage.py compilemessages --ignore=.venv --verbosity 0; \
 	else echo "gettext not found: using the committed .mo catalogues"; fi
-	@mkdir -p var
+	@mkdir -p var/static
 
 run: setup
 	$(PY) manage.py migrate --no-input

@@ -1,6 +1,12 @@
 """Settings shared by every test. The cast of the story lives in tests/cast.py."""
 
+from pathlib import Path
+
 import pytest
+
+# Importing the settings creates no folder: the SQLite test database and
+# whitenoise's static root live under var/, made here for a run from a fresh clone.
+(Path(__file__).resolve().parent / "var" / "static").mkdir(parents=True, exist_ok=True)
 
 # The cast (applicant, colleague, validators...) serves every app's tests.
 pytest_plugins = ["tests.cast"]

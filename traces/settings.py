@@ -110,11 +110,17 @@ TEMPLATES = [
 FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------
+# SQLite under var/ is the development default only: with DEBUG off the
+# database must be named (PostgreSQL in production), never guessed.
+if not DEBUG and not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DEBUG is off and DATABASE_URL is not set. Set it to the production database, "
+        "e.g. postgres://user@host:5432/traces (see .env.example)."
+    )
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
     # IMMEDIATE takes the write lock at BEGIN, so two concurrent decisions
     # serialise instead of failing with "database is locked" half-way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -222,6 +228,12 @@ MFA_TOTP_ISSUER = "TRACES portal"
 REQUIRE_VALIDATOR_MFA = env.bool("REQUIRE_VALIDATOR_MFA", default=not DEBUG)
 
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+if CAPTCHA_TEST_MODE and not DEBUG:
+    # The code PASSED would open sign-up to robots: tests and development only.
+    raise ImproperlyConfigured(
+        "CAPTCHA_TEST_MODE is on and DEBUG is off: the test code would be accepted in "
+        "production. Unset CAPTCHA_TEST_MODE."
+    )
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 # An audio version of the code for people who cannot see the image (WCAG 1.1.1),
@@ -242,8 +254,7 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there at start-up
+STATIC_ROOT = BASE_DIR / "var" / "static"  # made by `make setup`; filled by collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,9 @@ def production_env(**overrides) -> dict:
         DEBUG="off",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="traces.example.eu",
+        # Not the test database, which this run holds locked: an empty file of its own.
+        DATABASE_URL=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(tempfile.gettempdir()) / 'traces-production-probe.sqlite3'}",
         DJANGO_SETTINGS_MODULE="traces.settings",
         **overrides,
     )
