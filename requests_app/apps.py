@@ -11,9 +11,10 @@ class RequestsAppConfig(AppConfig):
         from accounts import notifications as account_notifications
         from accounts.slots import profile_sections
         from entities.slots import directory_footer, organisation_actions
-        from requests_app import notifications, panels
+        from requests_app import notifications, panels, signals
 
         account_notifications.register(notifications.SENTENCES)
         profile_sections.register(panels.profile_requests)
         organisation_actions.register(panels.organisation_request)
         directory_footer.register(panels.directory_create_operator)
+        signals.connect()

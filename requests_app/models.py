@@ -21,6 +21,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.text import validate_multiline
 from entities.models import Membership, Organisation
+from entities.text import SearchTextField
 
 # Working days are counted in the EU's working time zone: a request sent at
 # 23:30 in Paris is sent on that day, not on the UTC day.
@@ -202,6 +203,12 @@ class AuthorisationRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # What the validators' search reads: the applicant's names and e-mail, the
+    # organisation's name and identifier, normalised (entities.text.normalise).
+    # A trigram index on PostgreSQL (migration 0006) serves `LIKE '%word%'`, so a
+    # search reads the requests it finds, not every request of the queue joined
+    # to their people and organisations. Kept in step by requests_app/search.py.
+    search_text = SearchTextField(_("search text"), blank=True, editable=False)
     reason = models.TextField(
         _("reason"), max_length=REASON_MAX_LENGTH, blank=True, validators=[validate_multiline]
     )

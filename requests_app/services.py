@@ -37,6 +37,7 @@ from requests_app.models import (
     Validator,
     due_date_for,
 )
+from requests_app.search import search_text
 
 User = get_user_model()
 
@@ -174,6 +175,7 @@ def _create_request(
                 to_operator_admins=has_admin,
                 submitted_at=now,
                 due_date=due_date_for(now, organisation.country),
+                search_text=search_text(applicant=applicant, organisation=organisation),
             )
     except IntegrityError as error:
         # Two submissions at once: the one-pending-request constraint kept one.
