@@ -63,10 +63,11 @@ soak: setup
 	$(PY) scripts/soak.py
 
 messages: $(VENV)/.installed
-	for app in accounts entities requests_app; do \
-	  (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location file); done
+	for app in core accounts entities requests_app; do \
+	  (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location file \
+	    --ignore='tests/*'); done
 	$(PY) manage.py makemessages -l fr --no-obsolete --add-location file \
-	  --ignore='.venv/*' --ignore='accounts/*' --ignore='entities/*' --ignore='requests_app/*' \
+	  --ignore='.venv/*' --ignore='core/*' --ignore='accounts/*' --ignore='entities/*' --ignore='requests_app/*' \
 	  --ignore='scripts/*' --ignore='tests/*' --ignore='docs/*'
 	$(PY) manage.py compilemessages --ignore=.venv
 

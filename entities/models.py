@@ -214,7 +214,12 @@ class Organisation(models.Model):
 
     @property
     def identifier(self) -> str:
+        """What identifies it publicly: an operator's EORI, another's code (FR-BIO-01)."""
         return self.eori if self.is_operator else self.code
+
+    @property
+    def identifier_label(self) -> str:
+        return _("EORI number") if self.is_operator else _("Code")
 
     @property
     def accepts_requests(self) -> bool:

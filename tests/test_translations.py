@@ -25,7 +25,7 @@ def entries(text: str):
 
 def test_there_are_catalogues_for_every_app_and_the_root_templates():
     folders = {path.relative_to(ROOT).parts[0] for path in CATALOGUES}
-    assert {"accounts", "entities", "requests_app", "locale"} <= folders
+    assert {"core", "accounts", "entities", "requests_app", "locale"} <= folders
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
