@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from accounts.tasks import deliver_email
@@ -18,27 +21,36 @@ def email_language_for(language: str | None) -> str:
 
 
 def render_email(*, template_prefix: str, context: dict, language: str | None) -> dict:
-    """Render `<prefix>_subject.txt`, `<prefix>_message.txt` and `<prefix>_message.html` if any."""
-    with translation.override(email_language_for(language)):
+    """Render `<prefix>_subject.txt`, `<prefix>_message.txt` and `<prefix>_message.html` if any.
+
+    In the recipient's language. The subject and the text part are text: they are
+    rendered without HTML escaping (an apostrophe stays an apostrophe); the HTML
+    part is escaped as every page is, and says its language.
+    """
+    language = email_language_for(language)
+    with translation.override(language):
+        context = {**context, "LANGUAGE_CODE": language}
         subject = " ".join(
-            render_to_string(f"{template_prefix}_subject.txt", context).splitlines()
+            render_to_string(f"{template_prefix}_subject.txt", context, using="text").splitlines()
         ).strip()
-        body = render_to_string(f"{template_prefix}_message.txt", context).strip()
+        body = render_to_string(f"{template_prefix}_message.txt", context, using="text").strip()
         try:
             html = render_to_string(f"{template_prefix}_message.html", context).strip()
         except TemplateDoesNotExist:
             html = ""
+        sender = formataddr((str(_("TRACES portal")), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     return {
         "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         "body": body,
         "html": html,
+        "from_email": sender,
     }
 
 
 def email_send(*, to: str, template_prefix: str, context: dict, language: str | None) -> None:
     """Render now (in the recipient's language), deliver later through the task queue."""
     message = render_email(template_prefix=template_prefix, context=context, language=language)
-    message.update(from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message.update(to=[to])
     deliver_email.enqueue(message=message)
 
 

@@ -258,6 +258,11 @@ class AuthorisationRequest(models.Model):
         }
 
     @property
+    def reference(self) -> str:
+        """What a person quotes to the helpdesk: "TR-2026-000042" (year sent, number)."""
+        return f"TR-{self.submitted_at.astimezone(WORKING_TIME_ZONE):%Y}-{self.pk:06d}"
+
+    @property
     def is_pending(self) -> bool:
         return self.status == RequestStatus.PENDING
 

@@ -401,7 +401,13 @@ def _send(*, user, prefix: str, context: dict) -> None:
         email_send(
             to=user.email,
             template_prefix=f"requests_app/email/{prefix}",
-            context={"recipient": user, "portal_url": portal_url(), **context},
+            context={
+                "recipient": user,
+                "user": user,
+                "portal_url": portal_url(),
+                "help_url": portal_url() + reverse("help"),
+                **context,
+            },
             language=user.email_language,
         )
 

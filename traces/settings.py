@@ -103,6 +103,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Subjects and plain-text parts of e-mails are text, not HTML: the same
+        # templates, rendered without HTML escaping (accounts.services.render_email).
+        # Pages never use it: the first engine finds every template first.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Django's renderer through the project's templates (templates/captcha/...),
@@ -151,6 +161,8 @@ TASKS = {
 MAILERS = mailers_from_url(
     env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
+# The sender's address; its display name is the portal's, in the recipient's
+# language ("TRACES portal", "Portail TRACES"), whatever name this gives.
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="TRACES portal <no-reply@traces.localhost>"
 )
