@@ -16,23 +16,45 @@ from core.text import one_line
 from core.widgets import CachedOptionsSelect
 
 NAME_MAX = User._meta.get_field("first_name").max_length
+EMAIL_INVALID = _("Enter an e-mail address in the right format, like name@example.eu")
 EMAIL_MAX = User._meta.get_field("email").max_length
 
 
 class SignupForm(AllauthSignupForm):
     """EU Login-like sign-up: no password here; it is set through the e-mailed link."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX)
-    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX)
-    email_language = forms.ChoiceField(label=_("E-mail language"), choices=EU_LANGUAGES)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=NAME_MAX,
+        error_messages={"required": _("Enter your first name")},
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=NAME_MAX,
+        error_messages={"required": _("Enter your last name")},
+    )
+    email_language = forms.ChoiceField(
+        label=_("E-mail language"),
+        choices=EU_LANGUAGES,
+        error_messages={
+            "required": _("Choose the language of your e-mails"),
+            "invalid_choice": _("Choose the language of your e-mails from the list"),
+        },
+    )
     captcha = CaptchaField(
         label=_("Code"),
         help_text=_("Type the characters shown in the image."),
         # A multi-widget gets no aria-describedby from Django: tie help and error here.
         widget=CaptchaTextInput(attrs={"aria-describedby": "id_captcha_helptext id_captcha_error"}),
+        error_messages={
+            "required": _("Enter the code shown in the image"),
+            "invalid": _("The code is not the one in the image: type the new code shown"),
+        },
     )
     accept_privacy = forms.BooleanField(
-        label=_("I have read and accept the privacy statement"), required=True
+        label=_("I have read and accept the privacy statement"),
+        required=True,
+        error_messages={"required": _("Tick the box to accept the privacy statement")},
     )
 
     field_order = [
@@ -58,6 +80,12 @@ class SignupForm(AllauthSignupForm):
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["email"].help_text = _(
             "Your own professional address: it identifies you, not your company."
+        )
+        self.fields["email"].error_messages.update(
+            required=_("Enter your e-mail address"), invalid=EMAIL_INVALID
+        )
+        self.fields["email2"].error_messages.update(
+            required=_("Enter your e-mail address again"), invalid=EMAIL_INVALID
         )
         self.order_fields(self.field_order)
         # Most people want their e-mails in the language they are reading now.
@@ -100,6 +128,10 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
+        self.fields["login"].error_messages.update(
+            required=_("Enter your e-mail address"), invalid=EMAIL_INVALID
+        )
+        self.fields["password"].error_messages["required"] = _("Enter your password")
 
 
 class SetPasswordForm(ResetPasswordKeyForm):
@@ -115,6 +147,8 @@ class SetPasswordForm(ResetPasswordKeyForm):
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
             self.fields[name].widget.attrs["maxlength"] = 128
+        self.fields["password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["password2"].error_messages["required"] = _("Enter the new password again")
 
 
 def _time_zone_choices():
@@ -128,6 +162,10 @@ class ProfileForm(forms.ModelForm):
         label=_("Time zone"),
         choices=_time_zone_choices,
         widget=CachedOptionsSelect(key="accounts.profile_time_zone"),
+        error_messages={
+            "required": _("Choose your time zone"),
+            "invalid_choice": _("Choose a time zone from the list."),
+        },
     )
 
     class Meta:
@@ -146,6 +184,18 @@ class ProfileForm(forms.ModelForm):
             "last_name": _("Last name"),
             "email_language": _("E-mail language"),
             "interface_language": _("Interface language"),
+        }
+        error_messages = {
+            "first_name": {"required": _("Enter your first name")},
+            "last_name": {"required": _("Enter your last name")},
+            "email_language": {
+                "required": _("Choose the language of your e-mails"),
+                "invalid_choice": _("Choose the language of your e-mails from the list"),
+            },
+            "interface_language": {
+                "required": _("Choose the language of the portal"),
+                "invalid_choice": _("Choose the language of the portal from the list"),
+            },
         }
         # Fixed lists: their options (and the time zone's) are rendered once per language.
         widgets = {

@@ -116,13 +116,30 @@ class OperatorForm(forms.Form):
     duplicates, and never writes.
     """
 
-    name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(
-        label=_("Country"), widget=CachedOptionsSelect(key="entities.operator_country")
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Enter the operator's name")},
     )
-    city = forms.CharField(label=_("City"), max_length=100)
-    address = forms.CharField(label=_("Address"), max_length=255)
-    postcode = forms.CharField(label=_("Postcode"), max_length=16)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        widget=CachedOptionsSelect(key="entities.operator_country"),
+        error_messages={
+            "required": _("Choose the operator's country"),
+            "invalid_choice": _("Choose the operator's country from the list"),
+        },
+    )
+    city = forms.CharField(
+        label=_("City"), max_length=100, error_messages={"required": _("Enter the city")}
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=255,
+        error_messages={"required": _("Enter the address: street and number")},
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=16, error_messages={"required": _("Enter the postcode")}
+    )
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=32,
@@ -131,7 +148,14 @@ class OperatorForm(forms.Form):
             "With the country code when it is not the operator's country, e.g. +33 1 23 45 67 89."
         ),
     )
-    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter an e-mail address in the right format, like name@example.eu")
+        },
+    )
     is_importer = forms.BooleanField(label=_("Organic importer"), required=False)
     is_first_consignee = forms.BooleanField(
         label=_("Organic operator (first consignee)"), required=False
@@ -149,6 +173,10 @@ class OperatorForm(forms.Form):
         label=_("Control body"),
         queryset=Organisation.objects.control_bodies().valid().order_by("country", "code"),
         empty_label=_("Choose the control body that certifies the operator"),
+        error_messages={
+            "required": _("Choose the control body that certifies the operator"),
+            "invalid_choice": _("Choose the control body from the list"),
+        },
     )
     confirm_not_duplicate = forms.BooleanField(
         label=_("None of these organisations is mine: create a new operator."),
@@ -198,8 +226,9 @@ class OperatorForm(forms.Form):
         data = super().clean()
         country = data.get("country")
         if not data.get("is_importer") and not data.get("is_first_consignee"):
+            # An error of the group of checkboxes, shown beside them (the first one's).
             self.add_error(
-                None,
+                "is_importer",
                 ValidationError(
                     _(
                         "Tick at least one activity: organic importer "
@@ -212,7 +241,8 @@ class OperatorForm(forms.Form):
             self.add_error(
                 "eori",
                 ValidationError(
-                    _("An organic importer needs an EORI number."), code="eori_required"
+                    _("Enter the EORI number: an organic importer needs one."),
+                    code="eori_required",
                 ),
             )
         if country and data.get("postcode"):
@@ -221,7 +251,8 @@ class OperatorForm(forms.Form):
                 self.add_error(
                     "postcode",
                     ValidationError(
-                        _("This postcode does not look right for the country."), code="postcode"
+                        _("Enter the postcode as it is written in the operator's country"),
+                        code="postcode",
                     ),
                 )
         if country and data.get("phone"):

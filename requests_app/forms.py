@@ -19,6 +19,10 @@ class RequestForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Contact e-mail"),
         help_text=_("Where the person deciding can reach you."),
+        error_messages={
+            "required": _("Enter an e-mail address where the person deciding can reach you"),
+            "invalid": _("Enter an e-mail address in the right format, like name@example.eu"),
+        },
     )
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=32)
 
@@ -39,6 +43,7 @@ class RejectForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: the applicant will read it."),
+        error_messages={"required": _("Give the reason: the applicant will read it")},
     )
 
     def clean_reason(self):

@@ -71,7 +71,7 @@ def request_create(request, organisation_pk: int):
         Organisation.objects.select_related("control_body"), pk=organisation_pk
     )
     form = RequestForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=_initial_contact(request.user),
         region=organisation.country,
     )
@@ -138,7 +138,7 @@ def operator_request(request):
         return redirect("requests:operator_create")
     operator = operator_form.cleaned_data
     form = RequestForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=_initial_contact(request.user, operator.get("phone")),
         region=operator["country"],
     )

@@ -164,7 +164,7 @@ def test_a_rejection_needs_a_reason(client, validator_inao, pending_request):
     client.force_login(validator_inao)
     response = client.post(reject_url(pending_request), {"reason": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Give the reason: the applicant will read it" in response.content.decode()
     pending_request.refresh_from_db()
     assert pending_request.is_pending
 

@@ -142,7 +142,7 @@ def test_rejecting_without_a_reason_shows_the_error_and_changes_nothing(
         reverse("requests:reject", args=[pending_request.pk]), {"reason": ""}
     )
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Give the reason: the applicant will read it" in response.content.decode()
     pending_request.refresh_from_db()
     assert pending_request.is_pending
 

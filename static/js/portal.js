@@ -70,4 +70,66 @@
   } else {
     markScrollableTables();
   }
+
+  // Changing the language reloads the page: what the person has typed in the
+  // page's other forms is kept for that reload (sessionStorage, this tab only)
+  // and put back. Passwords, hidden fields and the security token never are.
+  var KEEP = "portal.keep-typed:" + location.pathname;
+  function keepable(field) {
+    return field.name && !/^(password|hidden|submit|button|file)$/.test(field.type) &&
+      field.name !== "csrfmiddlewaretoken" && !field.disabled;
+  }
+  document.addEventListener("submit", function (event) {
+    if (!event.target.classList.contains("language-form")) return;
+    var kept = [];
+    document.querySelectorAll("form:not(.language-form)").forEach(function (form, index) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!keepable(field)) return;
+        var checkable = field.type === "checkbox" || field.type === "radio";
+        if (checkable ? field.checked !== field.defaultChecked : field.value !== (field.defaultValue || "")) {
+          kept.push({form: index, name: field.name, value: field.value, checked: field.checked});
+        }
+      });
+    });
+    try {
+      if (kept.length) sessionStorage.setItem(KEEP, JSON.stringify(kept));
+    } catch (error) { /* storage refused: the page reloads as before */ }
+  });
+  // A page that answers a form with errors moves the focus to their summary,
+  // so that a screen reader reads it first and Tab goes on to its links.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && !document.querySelector("dialog[open]")) summary.focus();
+  }
+
+  function restoreTyped() {
+    var kept;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(KEEP) || "null");
+      sessionStorage.removeItem(KEEP);
+    } catch (error) { return; }
+    if (!kept) return;
+    var forms = document.querySelectorAll("form:not(.language-form)");
+    kept.forEach(function (item) {
+      var form = forms[item.form];
+      if (!form) return;
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name !== item.name || !keepable(field)) return;
+        if (field.type === "checkbox" || field.type === "radio") {
+          if (field.value === item.value) field.checked = item.checked;
+        } else {
+          field.value = item.value;
+        }
+      });
+    });
+  }
+  function ready() {
+    restoreTyped();
+    focusErrorSummary();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
 })();

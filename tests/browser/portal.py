@@ -56,7 +56,8 @@ EN = {
     "approved": "Approved",
     "rejected": "Rejected",
     "site": "TRACES registration portal",
-    "decision_email": "has been approved",
+    # An approval: of a request to join, or of a new operator (its creator administers it).
+    "decision_email": ("has been approved", "you are its administrator"),
     "notifications": "Notifications",
     "valid": "Valid",
     "authorisation_requests": "Authorisation requests",
@@ -104,7 +105,7 @@ FR = {
     "valid": "Valide",
     "rejected": "Rejetée",
     "site": "Portail d'enregistrement TRACES",
-    "decision_email": "a été approuvée",
+    "decision_email": ("a été approuvée", "vous en êtes l'administrateur"),
     "authorisation_requests": "Demandes d'autorisation",
 }
 
@@ -285,7 +286,8 @@ class Person:
         """The decision, in the person's e-mail language, names the organisation."""
         subjects = [m.subject for m in emails_to(mail.outbox, self.email)]
         assert any(
-            organisation in subject and self.t["decision_email"] in subject for subject in subjects
+            organisation in subject and any(words in subject for words in self.t["decision_email"])
+            for subject in subjects
         ), subjects
 
     # --- operator administrator ---------------------------------------------------
