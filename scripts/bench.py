@@ -40,6 +40,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 RUNS_MARKER = "<!-- scripts/bench writes the runs below, newest first; keep the marker. -->"
 KEEP_RUNS = 6
 APPLICANT_EMAIL = "bench-applicant@bench.invalid"
+COLLEAGUE_EMAIL = "bench-colleague@bench.invalid"
 VALIDATOR_EMAIL = "bench-validator@bench.invalid"
 SEED_APPLICANT_DOMAIN = "seed.bench.invalid"
 REQUESTS_PER_SEED_APPLICANT = 5
@@ -100,6 +101,14 @@ def setup_django() -> None:
 
 
 # --- Data ----------------------------------------------------------------------------
+#
+# The bench writes rows of the application in three places only, each a small
+# function to adapt when the application's models or services change:
+# - `seed_requests`: the bulk seed (requests, their events, memberships,
+#   applicants), row by row in the shapes the services would write;
+# - `cast_requests_write`: the requests of the bench's own people, through the
+#   services (which also write the events and the notifications);
+# - `validator_ensure`: the validator, through the service, and their second factor.
 
 
 def operator_count() -> int:
@@ -279,28 +288,17 @@ class Cast:
     validator: object
     authority: object
     organisation: object
+    request: object  # a pending request of the authority: the admin's request page
 
 
 def ensure_cast() -> Cast:
-    """An applicant with a lived-in profile and a validator of the French authority."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    """An applicant with a lived-in profile, a colleague with a pending request, and a
+    validator of the French authority who decides them."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django.utils import timezone
+    from django.db import transaction
 
-    from entities.models import Membership, Organisation
-    from requests_app.models import (
-        AuthorisationRequest,
-        EventAction,
-        Notification,
-        NotificationVerb,
-        RequestEvent,
-        RequestKind,
-        RequestStatus,
-        Validator,
-        due_date_for,
-    )
+    from entities.models import Organisation
+    from requests_app.models import AuthorisationRequest, RequestStatus
 
     User = get_user_model()
     authority = Organisation.objects.central_authority_of("FR")
@@ -317,100 +315,129 @@ def ensure_cast() -> Cast:
         sys.exit(
             "make bench: fewer than 12 valid French operators with a control body were seeded."
         )
-
-    applicant, created = User.objects.get_or_create(
-        email=APPLICANT_EMAIL, defaults={"first_name": "Bench", "last_name": "Applicant"}
-    )
-    if created:
-        applicant.set_unusable_password()
-        applicant.save()
-        now = timezone.now()
-        for n, operator in enumerate(operators[:8]):
-            submitted = now - datetime.timedelta(days=30 - n * 3)
-            status = [RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.REJECTED][n % 3]
-            closed = status != RequestStatus.PENDING
-            request = AuthorisationRequest.objects.create(
-                applicant=applicant,
-                organisation=operator,
-                kind=RequestKind.ATTACHMENT,
-                status=status,
-                message="Bench request",
-                routed_to=authority,
-                submitted_at=submitted,
-                due_date=due_date_for(submitted, "FR"),
-                decided_at=submitted + datetime.timedelta(days=1) if closed else None,
-                reason="Bench reason" if status == RequestStatus.REJECTED else "",
+    with transaction.atomic():
+        validator = validator_ensure(authority)
+        people = {}
+        for email, first_name, last_name in [
+            (APPLICANT_EMAIL, "Bench", "Applicant"),
+            (COLLEAGUE_EMAIL, "Bench", "Colleague"),
+        ]:
+            person, created = User.objects.get_or_create(
+                email=email, defaults={"first_name": first_name, "last_name": last_name}
             )
-            RequestEvent.objects.create(
-                request=request,
-                actor=applicant,
-                at=submitted,
-                action=EventAction.SUBMITTED,
-                to_status=RequestStatus.PENDING,
-            )
-            Notification.objects.create(
-                user=applicant, verb=NotificationVerb.RECEIPT, request=request
-            )
-            if closed:
-                RequestEvent.objects.create(
-                    request=request,
-                    actor=applicant,
-                    at=request.decided_at,
-                    action=status,
-                    from_status=RequestStatus.PENDING,
-                    to_status=status,
-                    note=request.reason,
-                )
-            if status == RequestStatus.APPROVED:
-                Membership.objects.get_or_create(user=applicant, organisation=operator)
-
-    validator, created = User.objects.get_or_create(
-        email=VALIDATOR_EMAIL, defaults={"first_name": "Bench", "last_name": "Validator"}
-    )
-    if created:
-        validator.set_unusable_password()
-        validator.is_staff = True
-        validator.save()
-        Validator.objects.get_or_create(user=validator, defaults={"authority": authority})
-        validator.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="requests_app",
-                codename__in=[
-                    "view_authorisationrequest",
-                    "change_authorisationrequest",
-                    "decide_authorisationrequest",
-                ],
-            )
+            if created:
+                person.set_unusable_password()
+                person.save()
+            people[email] = (person, created)
+        applicant, applicant_created = people[APPLICANT_EMAIL]
+        colleague, colleague_created = people[COLLEAGUE_EMAIL]
+        cast_requests_write(
+            applicant=applicant if applicant_created else None,
+            colleague=colleague if colleague_created else None,
+            validator=validator,
+            operators=operators,
         )
-    # Validators must have a second factor (REQUIRE_VALIDATOR_MFA is on with DEBUG off).
+    request = (
+        AuthorisationRequest.objects.filter(
+            applicant=colleague, status=RequestStatus.PENDING, routed_to=authority
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if request is None:
+        sys.exit("make bench: the bench colleague has no pending request (see ensure_cast).")
+    return Cast(
+        applicant=applicant,
+        validator=validator,
+        authority=authority,
+        organisation=operators[0],
+        request=request,
+    )
+
+
+def cast_requests_write(*, applicant, colleague, validator, operators) -> None:
+    """The bench people's requests, through requests_app's services (which write the
+    history and the notifications, and queue the e-mails the task worker then fails
+    to deliver: nothing listens on the bench's SMTP port).
+
+    - the applicant (when just created): 8 requests to operators[0:8], pending,
+      approved and rejected in turn, so that home and the profile show a person
+      with history (the first approved member of an operator administers it);
+    - the colleague (when just created): a request to operators[8] that they
+      withdrew, one the validator rejected, and a pending one: the request page.
+      A pending request has one event of its own, its submission (the services
+      write no other before a decision); the two before it have two each.
+    """
+    from requests_app.services import (
+        request_approve,
+        request_reject,
+        request_submit,
+        request_withdraw,
+    )
+
+    if applicant is not None:
+        for n, operator in enumerate(operators[:8]):
+            request = request_submit(
+                applicant=applicant, organisation=operator, message="Bench request"
+            )
+            if n % 3 == 1:
+                request_approve(request=request, decided_by=validator)
+            elif n % 3 == 2:
+                request_reject(request=request, decided_by=validator, reason="Bench reason")
+    if colleague is not None:
+        operator = operators[8]
+        message = "Please attach me: I run its warehouse."
+        first = request_submit(applicant=colleague, organisation=operator, message=message)
+        request_withdraw(request=first, by=colleague)
+        second = request_submit(applicant=colleague, organisation=operator, message=message)
+        request_reject(request=second, decided_by=validator, reason="Send the contract, please.")
+        request_submit(applicant=colleague, organisation=operator, message=message)
+
+
+def validator_ensure(authority):
+    """A validator of `authority` as `create_validator` makes one, with a second factor
+    (validators must have one when DEBUG is off: REQUIRE_VALIDATOR_MFA)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import get_user_model
+
+    from requests_app.services import validator_create
+
+    validator = get_user_model().objects.filter(email=VALIDATOR_EMAIL).first()
+    if validator is None:
+        validator = validator_create(
+            email=VALIDATOR_EMAIL,
+            authority=authority,
+            password=None,
+            first_name="Bench",
+            last_name="Validator",
+        )
     if not Authenticator.objects.filter(user=validator, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(validator, generate_totp_secret())
-    return Cast(
-        applicant=applicant, validator=validator, authority=authority, organisation=operators[0]
-    )
+    return validator
 
 
 def session_for(user) -> str:
-    """A logged-in session, as the log-in view would leave it: its key goes in the Cookie header."""
+    """A logged-in session, made by Django's own login() through the test client's
+    force_login (the first backend that can load a user, the session's hash, and
+    what the project's user_logged_in receivers add): its key goes in the Cookie."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
 
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    try:  # the idle and absolute timeouts' stamps, as log-in sets them
-        from accounts.session_security import LAST_SEEN, STARTED
-
-        session[STARTED] = session[LAST_SEEN] = time.time()
-    except ImportError:
-        pass
-    session.create()
-    return session.session_key
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 # --- Pages -----------------------------------------------------------------------------
+
+# Paths, not URL names: the names may move between apps, the paths stay.
+HEALTHZ_PATH = "/healthz"
+FLOOR_PATH = "/bench/rows/"  # scripts/bench_urls.py
+PROFILE_PATH = "/profile/"
+DIRECTORY_PATH = "/directory/operators/"
+ORGANISATION_PATH = "/directory/organisations/{pk}/"
+QUEUE_PATH = "/admin/requests_app/authorisationrequest/"
 
 
 @dataclass
@@ -476,19 +503,16 @@ def pick_terms(total: int) -> tuple[str, int, str, int]:
 
 
 def build_pages(cast: Cast, total: int) -> list[Page]:
-    from django.urls import reverse
-
     log("picking search terms")
     specific, specific_hits, broad, broad_hits = pick_terms(total)
-    operators = reverse("entities:operators")
     fr_importers = search_count(country="FR", activity="importer")
     return [
-        Page("healthz", "/healthz (trivial view)", reverse("healthz"), None),
-        Page("floor", "20-row template page (floor)", reverse("bench_rows"), "applicant"),
+        Page("healthz", "/healthz (trivial view)", HEALTHZ_PATH, None),
+        Page("floor", "20-row template page (floor)", FLOOR_PATH, "applicant"),
         Page(
             "specific",
             "directory, specific name",
-            f"{operators}?{urlencode({'name': specific})}",
+            f"{DIRECTORY_PATH}?{urlencode({'name': specific})}",
             "applicant",
             0.5,
             f"{specific!r}: {specific_hits:,} hits",
@@ -496,7 +520,7 @@ def build_pages(cast: Cast, total: int) -> list[Page]:
         Page(
             "broad",
             "directory, broad name",
-            f"{operators}?{urlencode({'name': broad})}",
+            f"{DIRECTORY_PATH}?{urlencode({'name': broad})}",
             "applicant",
             0.5,
             f"{broad!r}: {broad_hits:,} hits ({broad_hits / total:.0%})",
@@ -504,7 +528,7 @@ def build_pages(cast: Cast, total: int) -> list[Page]:
         Page(
             "country",
             "directory, country and activity",
-            f"{operators}?{urlencode({'country': 'FR', 'activity': 'importer'})}",
+            f"{DIRECTORY_PATH}?{urlencode({'country': 'FR', 'activity': 'importer'})}",
             "applicant",
             0.5,
             f"France, importers: {fr_importers:,} hits",
@@ -512,15 +536,15 @@ def build_pages(cast: Cast, total: int) -> list[Page]:
         Page(
             "organisation",
             "organisation page",
-            reverse("entities:organisation", args=[cast.organisation.pk]),
+            ORGANISATION_PATH.format(pk=cast.organisation.pk),
             "applicant",
             0.7,
         ),
-        Page("profile", "profile", reverse("accounts:profile"), "applicant", 0.7),
+        Page("profile", "profile", PROFILE_PATH, "applicant", 0.7),
         Page(
             "queue",
             "validator's admin queue",
-            reverse("admin:requests_app_authorisationrequest_changelist"),
+            QUEUE_PATH,
             "validator",
             0.3,
             f"{cast.authority.short_name or cast.authority.name}: {queue_size(cast):,} requests",
@@ -529,8 +553,7 @@ def build_pages(cast: Cast, total: int) -> list[Page]:
             Page(
                 f"queue_by_{what}",
                 f"validator's queue searched by an organisation's {label}, every status",
-                f"{reverse('admin:requests_app_authorisationrequest_changelist')}?"
-                + urlencode({"q": term, "status__exact": "all"}),
+                f"{QUEUE_PATH}?" + urlencode({"q": term, "status__exact": "all"}),
                 "validator",
                 None,
                 repr(term),
