@@ -2,12 +2,18 @@
 
 On PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/traces_bench,
 created when missing) it migrates, loads the reference data, seeds 1,000,000
-operators (entities' seed_demo) and 100,000 authorisation requests (skipped when
-there), creates a bench applicant and a validator of INAO with sessions, starts
-scripts/serve (gunicorn, DEBUG off) on a free loopback port and drives each page
-with wrk at 1 and 16 connections. It prints a table (requests per second,
-p50/p95/p99, queries per request, ratio to the 20-row floor page) and writes it,
-with a description of the machine, to docs/benchmarks.md.
+operators (entities' seed_demo) and tops the authorisation requests up to
+`--requests` (100,000; skipped when there), creates the bench's people (an
+applicant, a colleague with a pending request, a validator of INAO) with sessions,
+starts scripts/serve (gunicorn, DEBUG off) on a free loopback port and drives each
+page with wrk at 1 and 16 connections. It prints a table (requests per second,
+p50/p95/p99, queries per request, ratio to the 20-row floor page, the target of
+issue 12 and whether it is met) and writes it, with a description of the machine,
+to docs/benchmarks.md.
+
+Another `--requests` than 100,000 uses its own database by default
+(traces_bench_1m for 1,000,000), made as a copy of traces_bench when that one is
+there, so the 100,000-request database stays as it is.
 
 Run it with `make bench` or `.venv/bin/python scripts/bench.py --help`.
 """
@@ -36,6 +42,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/traces_bench"
+DEFAULT_REQUESTS = 100_000
 DOC = ROOT / "docs" / "benchmarks.md"
 RUNS_MARKER = "<!-- scripts/bench writes the runs below, newest first; keep the marker. -->"
 KEEP_RUNS = 6
@@ -44,6 +51,7 @@ COLLEAGUE_EMAIL = "bench-colleague@bench.invalid"
 VALIDATOR_EMAIL = "bench-validator@bench.invalid"
 SEED_APPLICANT_DOMAIN = "seed.bench.invalid"
 REQUESTS_PER_SEED_APPLICANT = 5
+SEED_BATCH = 20_000  # requests per transaction; a multiple of REQUESTS_PER_SEED_APPLICANT
 
 
 def log(message: str) -> None:
@@ -76,20 +84,55 @@ def configure_environment(args) -> None:
         sys.path.insert(0, str(ROOT))
 
 
-def ensure_database(url: str) -> None:
+def size_label(requests: int) -> str:
+    """1,000,000 -> "1m", 250,000 -> "250k": the suffix of a database's name."""
+    if requests % 1_000_000 == 0:
+        return f"{requests // 1_000_000}m"
+    if requests % 1000 == 0:
+        return f"{requests // 1000}k"
+    return str(requests)
+
+
+def database_url_for(requests: int) -> str:
+    """The bench's database for this many requests: traces_bench for the default
+    100,000, traces_bench_1m for 1,000,000, and so on."""
+    if requests == DEFAULT_REQUESTS:
+        return DEFAULT_DATABASE_URL
+    return f"{DEFAULT_DATABASE_URL}_{size_label(requests)}"
+
+
+def ensure_database(url: str, *, template_url: str | None = None) -> None:
+    """Creates the database when missing: as a copy of `template_url`'s database when
+    that one exists and nobody is connected to it (its operators and requests are then
+    only topped up), else empty."""
     import psycopg
 
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql", "pgsql"):
         sys.exit(f"make bench needs PostgreSQL: DATABASE_URL={url!r} is not a postgres:// URL.")
     name = parts.path.lstrip("/")
+    template = urlsplit(template_url).path.lstrip("/") if template_url else None
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     try:
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                log(f"creating database {name}")
-                conn.execute(f'CREATE DATABASE "{name}"')
+
+            def exists(database: str) -> bool:
+                query = "SELECT 1 FROM pg_database WHERE datname = %s"
+                return conn.execute(query, [database]).fetchone() is not None
+
+            if exists(name):
+                return
+            if template and template != name and exists(template):
+                log(f"creating database {name} as a copy of {template}")
+                started = time.monotonic()
+                try:
+                    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                    log(f"copied {template} in {time.monotonic() - started:.0f} s")
+                    return
+                except psycopg.errors.ObjectInUse:
+                    log(f"{template} is in use: {name} starts empty and is seeded in full")
+            log(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as error:
         sys.exit(f"make bench: cannot reach PostgreSQL at {admin_url}: {error}")
 
@@ -104,7 +147,7 @@ def setup_django() -> None:
 #
 # The bench writes rows of the application in three places only, each a small
 # function to adapt when the application's models or services change:
-# - `seed_requests`: the bulk seed (requests, their events, memberships,
+# - `seed_request_rows`: the bulk seed (requests, their events, memberships,
 #   applicants), row by row in the shapes the services would write;
 # - `cast_requests_write`: the requests of the bench's own people, through the
 #   services (which also write the events and the notifications);
@@ -115,6 +158,12 @@ def operator_count() -> int:
     from entities.models import Organisation
 
     return Organisation.objects.filter(kind="operator").count()
+
+
+def request_count() -> int:
+    from requests_app.models import AuthorisationRequest
+
+    return AuthorisationRequest.objects.count()
 
 
 def seed_operators(target: int) -> bool:
@@ -134,19 +183,101 @@ def seed_operators(target: int) -> bool:
 
 
 def seed_requests(target: int) -> bool:
-    """100,000 requests from 20,000 seeded applicants, with history and memberships.
+    """Tops the authorisation requests up to `target`, from seeded applicants (5 each).
 
-    requests_app has no bulk seeder: this writes its rows directly with
-    bulk_create, in the shapes its services would (one pending request per
-    person and organisation, routed to the country's central authority, the due
-    date two working days after submission, a decision for the closed ones).
+    The requests go in batches of SEED_BATCH, one transaction each (a stopped run
+    keeps what it wrote, and the next run tops up from there), written by one
+    process per core: building the rows and bulk_create's SQL is Python, and takes
+    more time than PostgreSQL does. The organisations are operators drawn at
+    random; a person asks at most once per organisation.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from django.db import connections
+
+    from entities.models import Organisation
+
+    have = request_count()
+    if have >= target:
+        log(f"{have:,} requests already there: seeding skipped")
+        return False
+    wanted = target - have
+    workers = max(1, min(os.cpu_count() or 1, -(-wanted // SEED_BATCH)))
+    log(
+        f"{have:,} requests; seeding {wanted:,} more in batches of {SEED_BATCH:,}, "
+        f"{workers} processes"
+    )
+    started = time.monotonic()
+    organisations = list(
+        Organisation.objects.operators()
+        .order_by("?")
+        .values_list("pk", "country", "status")[:wanted]
+    )
+    # Fewer operators than requests wanted: some are asked for more than once.
+    while len(organisations) < wanted:
+        organisations += organisations[: wanted - len(organisations)]
+    _seeding.update(
+        organisations=organisations,
+        authorities={
+            str(a.country): a.pk
+            for a in Organisation.objects.authorities()
+            .filter(authority_kind="central")
+            .order_by("-pk")
+        },
+        have=have,
+        tag=f"{int(time.time())}",
+    )
+    # The workers are forked with what is above and open their own connections.
+    connections.close_all()
+    written, done = Counter(), 0
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        batches = [pool.submit(_seed_batch, start) for start in range(0, wanted, SEED_BATCH)]
+        for batch in as_completed(batches):
+            counts = batch.result()
+            written.update(counts)
+            done += counts["requests"]
+            if done % (SEED_BATCH * 5) == 0 or done == wanted:
+                log(f"  {done:,} / {wanted:,} requests ({time.monotonic() - started:.0f} s)")
+    _seeding.clear()
+    log(
+        f"seeded {written['requests']:,} requests, {written['events']:,} events, "
+        f"{written['memberships']:,} memberships, {written['applicants']:,} applicants "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    return True
+
+
+_seeding: dict = {}  # what seed_requests hands its forked workers
+
+
+def _seed_batch(start: int) -> Counter:
+    from django.db import transaction
+
+    with transaction.atomic():
+        return seed_request_rows(
+            _seeding["organisations"][start : start + SEED_BATCH],
+            authorities=_seeding["authorities"],
+            rng=random.Random(_seeding["have"] + start + 6),
+            tag=f"{_seeding['tag']}-{start // SEED_BATCH}",
+        )
+
+
+def seed_request_rows(organisations, *, authorities: dict, rng: random.Random, tag: str) -> Counter:
+    """One batch of seeded requests, written directly with bulk_create.
+
+    requests_app has no bulk seeder and its services take a few milliseconds a
+    request (e-mails, notifications): this writes the rows in the shapes the
+    services would (one pending request per person and organisation, routed to the
+    country's central authority, the due date two working days after submission,
+    a decision and its event for the closed ones, a membership for the approved).
+    Adapt it when those shapes change (a column the services fill, an event kind).
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
     from django.utils import timezone
 
-    from entities.models import Membership, Organisation
+    from entities.models import Membership
     from requests_app.models import (
         AuthorisationRequest,
         EventAction,
@@ -156,120 +287,97 @@ def seed_requests(target: int) -> bool:
         due_date_for,
     )
 
-    have = AuthorisationRequest.objects.count()
-    if have >= target:
-        log(f"{have:,} requests already there: seeding skipped")
-        return False
-    wanted = target - have
-    log(f"{have:,} requests; seeding {wanted:,} more")
-    started = time.monotonic()
-    rng = random.Random(have + 6)
     User = get_user_model()
-    authorities = {
-        str(a.country): a.pk
-        for a in Organisation.objects.authorities().filter(authority_kind="central").order_by("-pk")
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, country, status FROM entities_organisation WHERE kind = 'operator' "
-            "ORDER BY random() LIMIT %s",
-            [wanted],
-        )
-        organisations = cursor.fetchall()
-    reviewer = User.objects.filter(is_superuser=True).order_by("pk").first()
     unusable = make_password(None)
-    applicants_needed = -(-len(organisations) // REQUESTS_PER_SEED_APPLICANT)
-    batch = f"{int(time.time())}"
     now = timezone.now()
-    with transaction.atomic():
-        users = User.objects.bulk_create(
-            [
-                User(
-                    email=f"applicant-{batch}-{n}@{SEED_APPLICANT_DOMAIN}",
-                    first_name=f"Applicant{n}",
-                    last_name="Seeded",
-                    password=unusable,
-                )
-                for n in range(applicants_needed)
-            ],
-            batch_size=5000,
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"applicant-{tag}-{n}@{SEED_APPLICANT_DOMAIN}",
+                first_name=f"Applicant{n}",
+                last_name="Seeded",
+                password=unusable,
+            )
+            for n in range(-(-len(organisations) // REQUESTS_PER_SEED_APPLICANT))
+        ],
+        batch_size=5000,
+    )
+    reviewer = (
+        User.objects.filter(is_superuser=True).order_by("pk").values_list("pk", flat=True).first()
+    )
+    requests = []
+    for n, (org_id, country, org_status) in enumerate(organisations):
+        submitted = now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 365))
+        roll = rng.random()
+        status = (
+            RequestStatus.PENDING
+            if roll < 0.2
+            else RequestStatus.APPROVED
+            if roll < 0.8
+            else RequestStatus.REJECTED
+            if roll < 0.9
+            else RequestStatus.WITHDRAWN
         )
-        requests = []
-        for n, (org_id, country, org_status) in enumerate(organisations):
-            submitted = now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 365))
-            roll = rng.random()
-            status = (
-                RequestStatus.PENDING
-                if roll < 0.2
-                else RequestStatus.APPROVED
-                if roll < 0.8
-                else RequestStatus.REJECTED
-                if roll < 0.9
-                else RequestStatus.WITHDRAWN
+        decided_at = (
+            None if status == RequestStatus.PENDING else submitted + datetime.timedelta(days=1)
+        )
+        requests.append(
+            AuthorisationRequest(
+                applicant_id=users[n // REQUESTS_PER_SEED_APPLICANT].pk,
+                organisation_id=org_id,
+                kind=RequestKind.NEW_OPERATOR if org_status == "new" else RequestKind.ATTACHMENT,
+                status=status,
+                message="Please attach me to this operator." if rng.random() < 0.5 else "",
+                routed_to_id=authorities.get(country),
+                submitted_at=submitted,
+                due_date=due_date_for(submitted, country),
+                decided_at=decided_at,
+                decided_by_id=reviewer
+                if decided_at and status != RequestStatus.WITHDRAWN
+                else None,
+                reason="Not a member of this operator." if status == RequestStatus.REJECTED else "",
             )
-            decided_at = (
-                None if status == RequestStatus.PENDING else submitted + datetime.timedelta(days=1)
+        )
+    AuthorisationRequest.objects.bulk_create(requests, batch_size=5000)
+    events, memberships = [], []
+    for request in requests:
+        events.append(
+            RequestEvent(
+                request_id=request.pk,
+                actor_id=request.applicant_id,
+                at=request.submitted_at,
+                action=EventAction.SUBMITTED,
+                to_status=RequestStatus.PENDING,
             )
-            requests.append(
-                AuthorisationRequest(
-                    applicant=users[n // REQUESTS_PER_SEED_APPLICANT],
-                    organisation_id=org_id,
-                    kind=RequestKind.NEW_OPERATOR
-                    if org_status == "new"
-                    else RequestKind.ATTACHMENT,
-                    status=status,
-                    message="Please attach me to this operator." if rng.random() < 0.5 else "",
-                    routed_to_id=authorities.get(country),
-                    submitted_at=submitted,
-                    due_date=due_date_for(submitted, country),
-                    decided_at=decided_at,
-                    decided_by=reviewer
-                    if decided_at and status != RequestStatus.WITHDRAWN
-                    else None,
-                    reason="Not a member of this operator."
-                    if status == RequestStatus.REJECTED
-                    else "",
-                )
-            )
-        AuthorisationRequest.objects.bulk_create(requests, batch_size=5000)
-        events, memberships = [], []
-        for request in requests:
+        )
+        if request.status != RequestStatus.PENDING:
             events.append(
                 RequestEvent(
-                    request=request,
-                    actor=request.applicant,
-                    at=request.submitted_at,
-                    action=EventAction.SUBMITTED,
-                    to_status=RequestStatus.PENDING,
+                    request_id=request.pk,
+                    actor_id=request.decided_by_id or request.applicant_id,
+                    at=request.decided_at,
+                    action=request.status,
+                    from_status=RequestStatus.PENDING,
+                    to_status=request.status,
+                    note=request.reason,
                 )
             )
-            if request.status != RequestStatus.PENDING:
-                events.append(
-                    RequestEvent(
-                        request=request,
-                        actor=request.decided_by or request.applicant,
-                        at=request.decided_at,
-                        action=request.status,
-                        from_status=RequestStatus.PENDING,
-                        to_status=request.status,
-                        note=request.reason,
-                    )
+        if request.status == RequestStatus.APPROVED:
+            memberships.append(
+                Membership(
+                    user_id=request.applicant_id,
+                    organisation_id=request.organisation_id,
+                    is_admin=request.kind == RequestKind.NEW_OPERATOR,
                 )
-            if request.status == RequestStatus.APPROVED:
-                memberships.append(
-                    Membership(
-                        user_id=request.applicant_id,
-                        organisation_id=request.organisation_id,
-                        is_admin=request.kind == RequestKind.NEW_OPERATOR,
-                    )
-                )
-        RequestEvent.objects.bulk_create(events, batch_size=10000)
-        Membership.objects.bulk_create(memberships, batch_size=10000, ignore_conflicts=True)
-    log(
-        f"seeded {len(requests):,} requests, {len(events):,} events, {len(memberships):,} "
-        f"memberships in {time.monotonic() - started:.0f} s"
+            )
+    RequestEvent.objects.bulk_create(events, batch_size=10000)
+    Membership.objects.bulk_create(memberships, batch_size=10000, ignore_conflicts=True)
+    return Counter(
+        requests=len(requests),
+        events=len(events),
+        memberships=len(memberships),
+        applicants=len(users),
     )
-    return True
 
 
 def analyse(*, full: bool) -> None:
@@ -280,6 +388,25 @@ def analyse(*, full: bool) -> None:
     log(statement)
     with connection.cursor() as cursor:
         cursor.execute(statement)
+
+
+def prepare_data(args, *, analyse_unseeded: bool = True) -> None:
+    """Migrations, static files, reference data and the seeded operators and requests;
+    fresh statistics (`analyse_unseeded`: also when nothing was seeded)."""
+    from django.core.management import call_command
+
+    log("migrate")
+    call_command("migrate", verbosity=0, interactive=False)
+    # The pages are requested in-process (queries per request) before the
+    # server starts: the hashed static files' manifest must be there already.
+    log("collectstatic")
+    call_command("collectstatic", verbosity=0, interactive=False)
+    log("load_reference_data")
+    call_command("load_reference_data", verbosity=0)
+    seeded = seed_operators(args.operators)
+    seeded = seed_requests(args.requests) or seeded
+    if seeded or analyse_unseeded:
+        analyse(full=seeded)
 
 
 @dataclass
@@ -947,10 +1074,17 @@ def write_doc(table: str, machine: list[str]) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="default: traces_bench on 127.0.0.1, traces_bench_1m with --requests 1000000",
     )
     parser.add_argument("--operators", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=DEFAULT_REQUESTS,
+        help="top the authorisation requests up to this many (100000)",
+    )
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds over every page; the best is kept (3)"
@@ -962,30 +1096,29 @@ def parse_args(argv=None):
     parser.add_argument("--pages", help="comma-separated page keys to measure (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
+    resolve_database(parser, args)
+    return args
+
+
+def resolve_database(parser, args) -> None:
+    """`args.database_url` as given, else the bench's database for `args.requests`;
+    `args.template_url` the 100,000-request database it may be copied from."""
+    args.template_url = None
+    if not args.database_url:
+        args.database_url = database_url_for(args.requests)
+        if args.database_url != DEFAULT_DATABASE_URL:
+            args.template_url = DEFAULT_DATABASE_URL
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("make bench runs on PostgreSQL: DATABASE_URL must be a postgres:// URL")
-    return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     configure_environment(args)
-    ensure_database(args.database_url)
+    ensure_database(args.database_url, template_url=args.template_url)
     setup_django()
-    from django.core.management import call_command
-
-    log("migrate")
-    call_command("migrate", verbosity=0, interactive=False)
-    # The pages are requested in-process below (queries per request) before the
-    # server starts: the hashed static files' manifest must be there already.
-    log("collectstatic")
-    call_command("collectstatic", verbosity=0, interactive=False)
-    log("load_reference_data")
-    call_command("load_reference_data", verbosity=0)
-    seeded = seed_operators(args.operators)
-    seeded = seed_requests(args.requests) or seeded
-    analyse(full=seeded)
+    prepare_data(args)
     cast = ensure_cast()
     cookies = {"applicant": session_for(cast.applicant), "validator": session_for(cast.validator)}
     total = operator_count()
@@ -1003,10 +1136,7 @@ def main(argv=None) -> int:
     finally:
         stop_server(server)
         log("server stopped")
-    from requests_app.models import AuthorisationRequest
-
-    requests = AuthorisationRequest.objects.count()
-    data_line = f"Data: {total:,} operators, {requests:,} authorisation requests."
+    data_line = f"Data: {total:,} operators, {request_count():,} authorisation requests."
     table = render_table(pages, args, data_line)
     machine = machine_description(args)
     print()
