@@ -31,6 +31,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -586,7 +587,8 @@ class Page:
     note: str = ""
     queries: int | None = None
     status: int | None = None
-    runs: dict = field(default_factory=dict)  # connections -> wrk result
+    runs: dict = field(default_factory=dict)  # connections -> best wrk result
+    ratios: dict = field(default_factory=dict)  # connections -> ratio to the floor, per round
     error: str = ""
 
 
@@ -901,23 +903,42 @@ def load_pages(pages, port, cookies, args) -> None:
         run_wrk(wrk, port, page.path, cookie, max(args.connections), args.warmup)  # warm-up
         wait_until_idle(port)
         measured.append((page, cookie))
-    # Several short rounds over every page, keeping each page's best: on a shared
-    # machine a burst of outside load then spoils one round of a page, not its result.
+    # Several short rounds over every page: on a shared machine a burst of outside
+    # load then spoils one round of a page, not its result. Each page's req/s and
+    # latencies are its best round's. Its ratio is paired: the floor is measured
+    # just before it, at the same connections, and the page's ratio is the median
+    # over the rounds of its req/s over that floor's. The load of the machine's
+    # neighbours moves within minutes, and so would a ratio to a floor measured
+    # minutes away (directory 0.42 and 0.99 in two runs an hour apart).
+    floor = next(((p, c) for p, c in measured if p.key == "floor"), None)
     for round_number in range(1, args.rounds + 1):
         log(f"round {round_number} of {args.rounds}")
         for page, cookie in measured:
             for connections in args.connections:
-                result = run_wrk(wrk, port, page.path, cookie, connections, args.duration)
-                wait_until_idle(port)
-                best = page.runs.get(connections)
-                if best is None or result["rps"] > best["rps"]:
-                    page.runs[connections] = result
-                log(
-                    f"{page.key:<12} c={connections:<3} {result['rps']:8.1f} req/s  "
-                    f"p50 {result['p50'] / 1000:6.1f}  p95 {result['p95'] / 1000:6.1f}  "
-                    f"p99 {result['p99'] / 1000:6.1f} ms"
-                    + (f"  {result['errors_status']} non-2xx" if result["errors_status"] else "")
-                )
+                paired = None
+                if floor and page is not floor[0]:
+                    paired = measure_once(wrk, port, *floor, connections, args)
+                result = measure_once(wrk, port, page, cookie, connections, args)
+                if paired:
+                    ratio = result["rps"] / paired["rps"]
+                    page.ratios.setdefault(connections, []).append(ratio)
+                    log(f"{page.key:<12} c={connections:<3} ratio {ratio:.2f}")
+
+
+def measure_once(wrk, port, page, cookie, connections, args) -> dict:
+    """One wrk run of a page; its best run is kept in page.runs."""
+    result = run_wrk(wrk, port, page.path, cookie, connections, args.duration)
+    wait_until_idle(port)
+    best = page.runs.get(connections)
+    if best is None or result["rps"] > best["rps"]:
+        page.runs[connections] = result
+    log(
+        f"{page.key:<12} c={connections:<3} {result['rps']:8.1f} req/s  "
+        f"p50 {result['p50'] / 1000:6.1f}  p95 {result['p95'] / 1000:6.1f}  "
+        f"p99 {result['p99'] / 1000:6.1f} ms"
+        + (f"  {result['errors_status']} non-2xx" if result["errors_status"] else "")
+    )
+    return result
 
 
 # --- Report ------------------------------------------------------------------------------
@@ -964,9 +985,9 @@ def machine_description(args) -> list[str]:
         f"- PostgreSQL {pg} on the same machine; Python {platform.python_version()}",
         f"- server: scripts/serve (gunicorn {worker_class}, {workers} workers x {threads} threads, "
         "DEBUG off, persistent connections)",
-        f"- load: wrk on the same machine, loopback, {args.warmup} s warm-up, then best of "
-        f"{args.rounds} rounds of {args.duration} s per page, connections "
-        + ", ".join(map(str, args.connections)),
+        f"- load: wrk on the same machine, loopback, {args.warmup} s warm-up, then "
+        f"{args.rounds} rounds of {args.duration} s per page, each just after one of the "
+        "floor's, connections " + ", ".join(map(str, args.connections)),
     ]
 
 
@@ -1010,7 +1031,9 @@ def render_table(pages: list[Page], args, data_line: str) -> str:
                     f"{run['rps']:.0f}",
                     f"{ms(run['p50'])} / {ms(run['p95'])} / {ms(run['p99'])}",
                 ]
-                if c in floor_rps:
+                if page.ratios.get(c):
+                    ratios[c] = statistics.median(page.ratios[c])
+                elif c in floor_rps:
                     ratios[c] = run["rps"] / floor_rps[c]
             else:
                 cells += ["-", "-"]
@@ -1023,9 +1046,11 @@ def render_table(pages: list[Page], args, data_line: str) -> str:
         cells += [target, met, ms(run["p95"]) if run else "-"]
         lines.append("| " + " | ".join(cells) + " |")
     summary = (
-        f"Targets at {high} clients (ratio to the floor; at the edge: within "
-        f"{EDGE:.0%} of it, either side): {verdicts['yes']} met, "
-        f"{verdicts['at the edge']} at the edge, {verdicts['**no**']} not met."
+        "req/s and latencies: each page's best round. Ratio: the median over the rounds "
+        "of the page's req/s over the floor's, measured just before it. "
+        f"Targets at {high} clients (at the edge: within {EDGE:.0%} of the target, "
+        f"either side): {verdicts['yes']} met, {verdicts['at the edge']} at the edge, "
+        f"{verdicts['**no**']} not met."
     )
     return "\n".join(lines) + f"\n\n{summary}\n\n{data_line}\n"
 
