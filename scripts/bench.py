@@ -213,7 +213,7 @@ def seed_requests(target: int) -> bool:
     organisations = list(
         Organisation.objects.operators()
         .order_by("?")
-        .values_list("pk", "country", "status")[:wanted]
+        .values_list(*SEED_ORGANISATION_FIELDS)[:wanted]
     )
     # Fewer operators than requests wanted: some are asked for more than once.
     while len(organisations) < wanted:
@@ -250,6 +250,8 @@ def seed_requests(target: int) -> bool:
 
 
 _seeding: dict = {}  # what seed_requests hands its forked workers
+# What seed_request_rows is given of each organisation, in this order.
+SEED_ORGANISATION_FIELDS = ("pk", "kind", "status", "country", "name", "eori", "code")
 
 
 def _seed_batch(start: int) -> Counter:
@@ -271,14 +273,15 @@ def seed_request_rows(organisations, *, authorities: dict, rng: random.Random, t
     request (e-mails, notifications): this writes the rows in the shapes the
     services would (one pending request per person and organisation, routed to the
     country's central authority, the due date two working days after submission,
-    a decision and its event for the closed ones, a membership for the approved).
-    Adapt it when those shapes change (a column the services fill, an event kind).
+    a decision and its event for the closed ones, a membership for the approved,
+    and the request's search column where the application has one). Adapt it when
+    those shapes change (another column the services fill, an event kind).
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from entities.models import Membership
+    from entities.models import Membership, Organisation
     from requests_app.models import (
         AuthorisationRequest,
         EventAction,
@@ -287,6 +290,11 @@ def seed_request_rows(organisations, *, authorities: dict, rng: random.Random, t
         RequestStatus,
         due_date_for,
     )
+
+    try:  # the search column that the services write with each request (issue 12)
+        from requests_app.search import search_text
+    except ImportError:  # the application before it
+        search_text = None
 
     User = get_user_model()
     unusable = make_password(None)
@@ -307,7 +315,12 @@ def seed_request_rows(organisations, *, authorities: dict, rng: random.Random, t
         User.objects.filter(is_superuser=True).order_by("pk").values_list("pk", flat=True).first()
     )
     requests = []
-    for n, (org_id, country, org_status) in enumerate(organisations):
+    for n, row in enumerate(organisations):
+        organisation = Organisation(**dict(zip(SEED_ORGANISATION_FIELDS, row, strict=True)))
+        applicant = users[n // REQUESTS_PER_SEED_APPLICANT]
+        derived = {}
+        if search_text is not None:
+            derived["search_text"] = search_text(applicant=applicant, organisation=organisation)
         submitted = now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 365))
         roll = rng.random()
         status = (
@@ -324,19 +337,22 @@ def seed_request_rows(organisations, *, authorities: dict, rng: random.Random, t
         )
         requests.append(
             AuthorisationRequest(
-                applicant_id=users[n // REQUESTS_PER_SEED_APPLICANT].pk,
-                organisation_id=org_id,
-                kind=RequestKind.NEW_OPERATOR if org_status == "new" else RequestKind.ATTACHMENT,
+                applicant_id=applicant.pk,
+                organisation_id=organisation.pk,
+                kind=RequestKind.NEW_OPERATOR
+                if organisation.status == "new"
+                else RequestKind.ATTACHMENT,
                 status=status,
                 message="Please attach me to this operator." if rng.random() < 0.5 else "",
-                routed_to_id=authorities.get(country),
+                routed_to_id=authorities.get(organisation.country),
                 submitted_at=submitted,
-                due_date=due_date_for(submitted, country),
+                due_date=due_date_for(submitted, organisation.country),
                 decided_at=decided_at,
                 decided_by_id=reviewer
                 if decided_at and status != RequestStatus.WITHDRAWN
                 else None,
                 reason="Not a member of this operator." if status == RequestStatus.REJECTED else "",
+                **derived,
             )
         )
     AuthorisationRequest.objects.bulk_create(requests, batch_size=5000)
