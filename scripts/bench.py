@@ -935,7 +935,7 @@ def load_pages(pages, port, cookies, args) -> None:
                 if floor and page is not floor[0]:
                     paired = measure_once(wrk, port, *floor, connections, args)
                 result = measure_once(wrk, port, page, cookie, connections, args)
-                if paired:
+                if paired and paired["rps"]:  # a floor run that finished no request: no pair
                     ratio = result["rps"] / paired["rps"]
                     page.ratios.setdefault(connections, []).append(ratio)
                     log(f"{page.key:<12} c={connections:<3} ratio {ratio:.2f}")
