@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_OPERATORS ?= 3000
+VNU_VERSION := 26.9.27
+VNU := var/vnu-$(VNU_VERSION).jar
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test setup serve soak messages lint format screenshots bench bench-growth clean
@@ -43,8 +45,19 @@ run: setup
 	$(PY) manage.py bootstrap_demo --operators $(DEMO_OPERATORS)
 	@scripts/run-dev $(PORT)
 
-test: setup
+test: setup $(VNU)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The Nu HTML Checker for the browser tests, from the npm registry (a jar: Java runs it).
+# Fetched once; without npm the browser tests skip the HTML check and say so (CI has npm).
+$(VNU):
+	@mkdir -p var
+	@if command -v npm >/dev/null; then \
+	  echo "fetching the Nu HTML Checker (npm pack vnu-jar@$(VNU_VERSION))"; \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+	    && tar xzf vnu-jar-$(VNU_VERSION).tgz) && mv $$tmp/package/build/dist/vnu.jar $@; \
+	  rm -rf "$$tmp"; \
+	else echo "npm not found: the browser tests will not run the HTML checker"; fi
 
 serve: setup
 	@scripts/serve
