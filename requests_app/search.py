@@ -4,9 +4,10 @@
 no punctuation), the applicant's first and last names and e-mail and the
 organisation's name and identifier. Each word a validator types must appear in
 it (as the admin's search asks every word to match some column), so "Valette
-SARL", "müller", "anne.muller@example.eu" or "FR 552 100 554" find their
-requests, accents and punctuation aside. On PostgreSQL a trigram index on the
-column serves every word of three letters or more.
+SARL", "müller", "anne.muller@" or "FR 552 100 554" find their requests,
+accents and punctuation aside. On PostgreSQL a trigram index on the column
+serves every word of three letters or more. A whole e-mail address is the one
+applicant who has it.
 
 The column is derived data: it is written with the request, and rewritten for
 the requests of a person or an organisation whose name, e-mail or identifier
@@ -16,6 +17,8 @@ for saves made anywhere, the admin's included).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q, QuerySet
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -50,7 +53,19 @@ def search_text(*, applicant, organisation) -> str:
     )
 
 
+def _is_email(word: str) -> bool:
+    try:
+        validate_email(word)
+    except ValidationError:
+        return False
+    return True
+
+
 def _word_matches(word: str) -> Q | None:
+    if _is_email(word):
+        # A whole address names one person: their requests, through the e-mail's
+        # unique index (addresses are stored in lower case), not a text search.
+        return Q(applicant__email=word.lower())
     phrase = normalise(word)
     if not phrase:
         return None

@@ -193,3 +193,10 @@ def test_each_word_is_looked_up_through_the_trigram_index(queue):
     assert connection.vendor == "postgresql"
     plan = _plan_without_scans(search.queue_search(queue, "Valette SARL"))
     assert "request_search_text_trgm" in plan
+
+
+def test_a_whole_address_is_the_applicant_who_has_it_a_part_is_searched(queue):
+    annes = set(queue.filter(applicant__first_name="Anne").values_list("pk", flat=True))
+    assert ours(queue, "Anne.Muller@Example.EU") == annes
+    assert ours(queue, "anne.muller@") == annes
+    assert ours(queue, "nobody@example.eu") == set()
