@@ -10,6 +10,7 @@ enforce.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -294,3 +295,67 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+class OrganisationAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    VALIDATED = "validated", _("Validated")
+    REJECTED = "rejected", _("Rejected")
+    CHANGED = "changed", _("Details changed")
+    MEMBER_ADDED = "member_added", _("Member added")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    MEMBER_LEFT = "member_left", _("Member left")
+    ADMIN_GRANTED = "admin_granted", _("Made administrator")
+    ADMIN_REVOKED = "admin_revoked", _("Administrator rights removed")
+    INVITED = "invited", _("Colleague invited")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    SUSPENDED = "suspended", _("Suspended")
+    REINSTATED = "reinstated", _("Reinstated")
+    MERGED_INTO = "merged_into", _("Merged into another operator")
+    MERGED_FROM = "merged_from", _("A duplicate merged into it")
+
+
+class OrganisationEvent(models.Model):
+    """One change of an organisation or of its members: who, when, what. Append-only.
+
+    `actor` did it; `subject` is the person it is about (the member removed, the
+    colleague invited), if any; `note` a reason; `changes` the fields changed,
+    {"field": [old, new]}. Written by the services only; on PostgreSQL a trigger
+    (migration 0006) refuses to edit or delete a row, except moving it with its
+    organisation when a duplicate is merged.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("what"), max_length=24, choices=OrganisationAction.choices)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation events")
+        ordering = ["at", "pk"]
+        indexes = [
+            # An organisation's history, newest first: WHERE organisation = ? ORDER BY at.
+            models.Index(fields=["organisation", "at"], name="org_event_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,14 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from entities.eori import normalise_eori
-from entities.models import AuthorityKind, Kind, Organisation, Status
+from entities.models import (
+    AuthorityKind,
+    Kind,
+    Organisation,
+    OrganisationAction,
+    OrganisationEvent,
+    Status,
+)
 from entities.text import distinctive_words, normalise
 
 # Sort keys a person may ask for, and what they mean; anything else -> "name".
@@ -132,6 +139,27 @@ def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organ
     return [operator for *_, operator in sorted(scored)[:limit]]
 
 
+def organisation_event_record(
+    *,
+    organisation: Organisation,
+    action: OrganisationAction | str,
+    actor=None,
+    subject=None,
+    note: str = "",
+    changes: dict | None = None,
+) -> OrganisationEvent:
+    """One row of an organisation's append-only history (every service that changes
+    an organisation or its members writes one)."""
+    return OrganisationEvent.objects.create(
+        organisation=organisation,
+        action=action,
+        actor=actor,
+        subject=subject,
+        note=note,
+        changes=changes or {},
+    )
+
+
 @transaction.atomic
 def operator_create(*, data: dict, created_by) -> Organisation:
     """Write a New operator from OperatorForm.cleaned_data, its creator recorded.
@@ -157,6 +185,9 @@ def operator_create(*, data: dict, created_by) -> Organisation:
     )
     operator.full_clean(exclude=["created_by"], validate_constraints=True)
     operator.save()
+    organisation_event_record(
+        organisation=operator, action=OrganisationAction.CREATED, actor=created_by
+    )
     return operator
 
 

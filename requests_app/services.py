@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_event
 from accounts.services import email_send, notifications_create
 from core.text import multiline
-from entities.models import Kind, Membership, Organisation
+from entities.models import Kind, Membership, Organisation, OrganisationAction
 from entities.models import Status as OrganisationStatus
+from entities.services import operator_create, organisation_event_record
 from requests_app import notifications
 from requests_app.models import (
     AuthorisationRequest,
@@ -229,8 +230,6 @@ def request_submit_new_operator(
     contact_phone: str = "",
 ) -> AuthorisationRequest:
     """Create an operator and the request to validate it, together or not at all."""
-    from entities.services import operator_create
-
     _check_not_flooding(applicant=applicant)
     operator = operator_create(data=operator_data, created_by=applicant)
     return _create_request(
@@ -285,9 +284,16 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
     request = _close(request=request, to_status=RequestStatus.APPROVED, actor=decided_by)
     organisation = request.organisation
     if request.kind == RequestKind.NEW_OPERATOR:
-        Organisation.objects.filter(pk=organisation.pk, status=OrganisationStatus.NEW).update(
-            status=OrganisationStatus.VALID
-        )
+        validated = Organisation.objects.filter(
+            pk=organisation.pk, status=OrganisationStatus.NEW
+        ).update(status=OrganisationStatus.VALID)
+        if validated:
+            organisation_event_record(
+                organisation=organisation,
+                action=OrganisationAction.VALIDATED,
+                actor=decided_by,
+                note=request.reference,
+            )
         is_admin = True
     else:
         is_admin = (
@@ -297,9 +303,22 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
     membership, created = Membership.objects.get_or_create(
         user=request.applicant, organisation=organisation, defaults={"is_admin": is_admin}
     )
-    if not created and is_admin and not membership.is_admin:
+    granted = is_admin and (created or not membership.is_admin)
+    if not created and granted:
         membership.is_admin = True
         membership.save(update_fields=["is_admin"])
+    for action, happened in (
+        (OrganisationAction.MEMBER_ADDED, created),
+        (OrganisationAction.ADMIN_GRANTED, granted),
+    ):
+        if happened:
+            organisation_event_record(
+                organisation=organisation,
+                action=action,
+                actor=decided_by,
+                subject=request.applicant,
+                note=request.reference,
+            )
     _notify_decided(request=request)
     return request
 
@@ -317,7 +336,7 @@ def request_reject(
         request=request, to_status=RequestStatus.REJECTED, actor=decided_by, reason=reason
     )
     if request.kind == RequestKind.NEW_OPERATOR:
-        _reject_new_operator(request.organisation)
+        _reject_new_operator(request.organisation, actor=decided_by, note=reason)
     _notify_decided(request=request)
     return request
 
@@ -330,14 +349,18 @@ def request_withdraw(*, request: AuthorisationRequest, by) -> AuthorisationReque
     request = _close(request=request, to_status=RequestStatus.WITHDRAWN, actor=by)
     if request.kind == RequestKind.NEW_OPERATOR:
         # Nobody will validate it now: free its EORI rather than leave an orphan behind.
-        _reject_new_operator(request.organisation)
+        _reject_new_operator(request.organisation, actor=by, note=_("Request withdrawn"))
     return request
 
 
-def _reject_new_operator(organisation: Organisation) -> None:
-    Organisation.objects.filter(pk=organisation.pk, status=OrganisationStatus.NEW).update(
-        status=OrganisationStatus.REJECTED
-    )
+def _reject_new_operator(organisation: Organisation, *, actor, note: str = "") -> None:
+    rejected = Organisation.objects.filter(
+        pk=organisation.pk, status=OrganisationStatus.NEW
+    ).update(status=OrganisationStatus.REJECTED)
+    if rejected:
+        organisation_event_record(
+            organisation=organisation, action=OrganisationAction.REJECTED, actor=actor, note=note
+        )
 
 
 # --- Operator administrators -------------------------------------------------------
@@ -350,6 +373,12 @@ def admin_grant(*, membership: Membership, by) -> Membership:
         raise RequestNotAllowed(_("You may not change the administrators of this organisation."))
     Membership.objects.filter(pk=membership.pk).update(is_admin=True)
     membership.is_admin = True
+    organisation_event_record(
+        organisation=membership.organisation,
+        action=OrganisationAction.ADMIN_GRANTED,
+        actor=by,
+        subject=membership.user,
+    )
     return membership
 
 
@@ -359,6 +388,12 @@ def admin_revoke(*, membership: Membership, by) -> Membership:
         raise RequestNotAllowed(_("You may not change the administrators of this organisation."))
     Membership.objects.filter(pk=membership.pk).update(is_admin=False)
     membership.is_admin = False
+    organisation_event_record(
+        organisation=membership.organisation,
+        action=OrganisationAction.ADMIN_REVOKED,
+        actor=by,
+        subject=membership.user,
+    )
     return membership
 
 

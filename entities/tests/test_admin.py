@@ -45,7 +45,7 @@ def test_a_control_body_is_edited_with_its_audit_fields_read_only(admin_client):
     assert response.status_code == 302
     body.refresh_from_db()
     assert body.name == "Nouveau Nom Qualité"
-    assert body.search_name == "nouveau nom qualite"
+    assert body.search_name == "nouveau nom qualite fr bio 99"  # its code follows its name
 
 
 def test_the_operator_list_only_lists_operators(admin_client):
