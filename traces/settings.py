@@ -262,6 +262,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# Dates and times as a person writes them, with the zone named (core/formats/):
+# "1 December 2026, 16:53 CET", "1 décembre 2026 à 16 h 53 CET". The admin too.
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
