@@ -11,13 +11,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import EU_LANGUAGES
-from accounts.models import TIME_ZONE_CHOICES, User
+from accounts.models import TIME_ZONE_CHOICES, TIME_ZONES, User
+from core import time_zones
 from core.text import one_line
 from core.widgets import CachedOptionsSelect
 
 NAME_MAX = User._meta.get_field("first_name").max_length
 EMAIL_INVALID = _("Enter an e-mail address in the right format, like name@example.eu")
 EMAIL_MAX = User._meta.get_field("email").max_length
+TIME_ZONE_NAMES = frozenset(TIME_ZONES)
 
 
 class SignupForm(AllauthSignupForm):
@@ -151,16 +153,26 @@ class SetPasswordForm(ResetPasswordKeyForm):
         self.fields["password2"].error_messages["required"] = _("Enter the new password again")
 
 
-def _time_zone_choices():
-    return TIME_ZONE_CHOICES
+# The zone of the country most people reading the portal in a language live in.
+LANGUAGE_COUNTRIES = {"fr": "FR"}
+DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
+
+
+class TimeZoneField(forms.ChoiceField):
+    """The zones offered by country (core.time_zones); any IANA name is accepted, so that
+    a person whose zone is an older alias ("US/Eastern") can keep it."""
+
+    def valid_value(self, value):
+        return value in TIME_ZONE_NAMES
 
 
 class ProfileForm(forms.ModelForm):
     # Choices given as a callable: Django deep-copies every field of a form for each
-    # new form, and copying the 600 time zones cost 1.3 ms a page; a callable is not copied.
-    time_zone = forms.ChoiceField(
+    # new form, and copying the zones cost 1.3 ms a page; a callable is not copied.
+    time_zone = TimeZoneField(
         label=_("Time zone"),
-        choices=_time_zone_choices,
+        help_text=_("Every date and time in the portal and in your e-mails is shown in it."),
+        choices=time_zones.grouped_choices,
         widget=CachedOptionsSelect(key="accounts.profile_time_zone"),
         error_messages={
             "required": _("Choose your time zone"),
@@ -207,6 +219,20 @@ class ProfileForm(forms.ModelForm):
 
     def clean_last_name(self):
         return one_line(self.cleaned_data["last_name"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The person's likely zones first: theirs, their language's country's, the portal's.
+        language = (translation.get_language() or "en").split("-")[0]
+        likely = time_zones.likely_zones(
+            current=self.instance.time_zone,
+            country=LANGUAGE_COUNTRIES.get(language),
+            default=DEFAULT_TIME_ZONE,
+        )
+        self.fields["time_zone"].widget.first_group = (
+            _("Suggested"),
+            [(zone, time_zones.zone_label(zone)) for zone in likely],
+        )
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"]
