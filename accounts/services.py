@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.tasks import deliver_email
 
 
@@ -59,6 +61,16 @@ def email_verify(*, user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+@transaction.atomic
+def password_link_renew(*, user: User) -> None:
+    """A new value in the person's set-password links: every link sent before stops working.
+
+    Called by accounts.tokens each time a link is made (sign-up, forgot password).
+    """
+    user.password_link_nonce = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(password_link_nonce=user.password_link_nonce)
 
 
 def notification_create(*, user, verb: str, actor=None, url: str = "", **params):

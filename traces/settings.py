@@ -216,6 +216,8 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "reset_password_from_key": "accounts.forms.SetPasswordForm",
 }
+# A new set-password link replaces the older ones (accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordLinkTokenGenerator"  # noqa: S105
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
