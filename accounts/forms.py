@@ -3,6 +3,7 @@ import zoneinfo
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
@@ -20,6 +21,17 @@ NAME_MAX = User._meta.get_field("first_name").max_length
 EMAIL_INVALID = _("Enter an e-mail address in the right format, like name@example.eu")
 EMAIL_MAX = User._meta.get_field("email").max_length
 TIME_ZONE_NAMES = frozenset(TIME_ZONES)
+
+
+class CodeInput(CaptchaTextInput):
+    """The code's image at its size, "Show a new image" and, where flite is installed,
+    the code read aloud (templates/captcha/widgets/captcha.html, static/js/portal.js)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["refresh_url"] = self.refresh_url()
+        context["image_size"] = captcha_settings.CAPTCHA_IMAGE_SIZE
+        return context
 
 
 class SignupForm(AllauthSignupForm):
@@ -47,7 +59,7 @@ class SignupForm(AllauthSignupForm):
         label=_("Code"),
         help_text=_("Type the characters shown in the image."),
         # A multi-widget gets no aria-describedby from Django: tie help and error here.
-        widget=CaptchaTextInput(attrs={"aria-describedby": "id_captcha_helptext id_captcha_error"}),
+        widget=CodeInput(attrs={"aria-describedby": "id_captcha_helptext id_captcha_error"}),
         error_messages={
             "required": _("Enter the code shown in the image"),
             "invalid": _("The code is not the one in the image: type the new code shown"),

@@ -250,6 +250,17 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     )
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
+# Large enough to read (40 px letters on a 240 x 80 image shown at its size), tilted a
+# little, crossed by two arcs but no dots: sign-up is rate-limited, so the image
+# need not be hard for people to stop robots. Characters that look alike (O and Q,
+# I and 1...) are never drawn (accounts.captcha).
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_IMAGE_SIZE = (240, 80)
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs",)
+CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.readable_challenge"
+# The double-size image would draw twice as large letters in the same fixed box.
+CAPTCHA_2X_IMAGE = False
 # An audio version of the code for people who cannot see the image (WCAG 1.1.1),
 # wherever the flite speech synthesiser is installed (apt-get install flite).
 CAPTCHA_FLITE_PATH = shutil.which("flite")

@@ -123,6 +123,41 @@
       });
     });
   }
+  // The sign-up code. "Show a new image" fetches one in place (django-simple-captcha's
+  // refresh URL) instead of reloading the page and losing what was typed; without
+  // JavaScript its empty link reloads the page. The code read aloud plays in the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".captcha-refresh, .captcha-audio");
+    var box = link && link.closest("[data-captcha]");
+    if (!box || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (link.classList.contains("captcha-audio")) {
+      if (typeof Audio !== "function") return;
+      event.preventDefault();
+      var played = new Audio(link.href).play();
+      if (played && played.catch) played.catch(function () { location.href = link.href; });
+      return;
+    }
+    if (typeof fetch !== "function") return;
+    event.preventDefault();
+    fetch(box.getAttribute("data-refresh-url"), {
+      headers: {"X-Requested-With": "XMLHttpRequest"}, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (data) {
+      box.querySelector("img.captcha").src = data.image_url;
+      box.querySelector("input[type=hidden]").value = data.key;
+      var audio = box.querySelector(".captcha-audio");
+      if (audio && data.audio_url) audio.href = data.audio_url;
+      var answer = box.querySelector("input:not([type=hidden])");
+      if (answer) answer.value = "";
+      var status = box.querySelector("[data-captcha-status]");
+      // Emptied first, so that a second new image is announced again.
+      status.textContent = "";
+      setTimeout(function () { status.textContent = status.getAttribute("data-message"); }, 50);
+    }).catch(function () { location.href = link.href; });
+  });
+
   function ready() {
     restoreTyped();
     focusErrorSummary();
