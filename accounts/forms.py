@@ -1,7 +1,11 @@
 import zoneinfo
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
@@ -87,10 +91,13 @@ class SignupForm(AllauthSignupForm):
         self.fields.pop("password1", None)
         self.fields["email"].label = _("E-mail")
         self.fields["email2"].label = _("Confirm e-mail")
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         for name in ("email", "email2"):
             # The column holds 254 characters: refuse longer here, not in the database.
             self.fields[name].validators.append(MaxLengthValidator(EMAIL_MAX))
             self.fields[name].widget.attrs["maxlength"] = EMAIL_MAX
+            self.fields[name].widget.attrs["autocomplete"] = "email"
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["email"].help_text = _(
             "Your own professional address: it identifies you, not your company."
@@ -132,20 +139,43 @@ class SignupForm(AllauthSignupForm):
         user.save(update_fields=["email_language", "interface_language"])
 
 
+def _password(field, *, label, autocomplete: str, required, policy: bool = False) -> None:
+    """A password field in the portal's words, for password managers (autocomplete)."""
+    field.label = label
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(autocomplete=autocomplete, maxlength=128)
+    field.error_messages["required"] = required
+    field.help_text = password_validation.password_validators_help_text_html() if policy else ""
+
+
+def _email(field, *, autocomplete: str = "email") -> None:
+    field.label = _("E-mail")
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(autocomplete=autocomplete, maxlength=EMAIL_MAX)
+    field.validators.append(MaxLengthValidator(EMAIL_MAX))
+    field.error_messages.update(required=_("Enter your e-mail address"), invalid=EMAIL_INVALID)
+
+
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = _("E-mail")
-        self.fields["login"].widget.attrs.pop("placeholder", None)
-        self.fields["login"].validators.append(MaxLengthValidator(EMAIL_MAX))
-        self.fields["login"].widget.attrs["maxlength"] = EMAIL_MAX
-        self.fields["password"].label = _("Password")
-        self.fields["password"].widget.attrs.pop("placeholder", None)
-        self.fields["password"].help_text = ""
-        self.fields["login"].error_messages.update(
-            required=_("Enter your e-mail address"), invalid=EMAIL_INVALID
+        # "username": the address is the account's user name, which password managers
+        # pair with the password (the password forms carry it too, hidden).
+        _email(self.fields["login"], autocomplete="username")
+        _password(
+            self.fields["password"],
+            label=_("Password"),
+            autocomplete="current-password",
+            required=_("Enter your password"),
         )
-        self.fields["password"].error_messages["required"] = _("Enter your password")
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """Forgot password: the address of the account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _email(self.fields["email"])
 
 
 class SetPasswordForm(ResetPasswordKeyForm):
@@ -153,16 +183,74 @@ class SetPasswordForm(ResetPasswordKeyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = _("New password")
-        self.fields[
-            "password1"
-        ].help_text = password_validation.password_validators_help_text_html()
-        self.fields["password2"].label = _("New password (again)")
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
-            self.fields[name].widget.attrs["maxlength"] = 128
-        self.fields["password1"].error_messages["required"] = _("Enter a new password")
-        self.fields["password2"].error_messages["required"] = _("Enter the new password again")
+        _password(
+            self.fields["password1"],
+            label=_("New password"),
+            autocomplete="new-password",
+            required=_("Enter a new password"),
+            policy=True,
+        )
+        _password(
+            self.fields["password2"],
+            label=_("New password (again)"),
+            autocomplete="new-password",
+            required=_("Enter the new password again"),
+        )
+
+
+class NewPasswordForm(AllauthSetPasswordForm):
+    """A logged-in person without a password chooses one (allauth's "set password")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password(
+            self.fields["password1"],
+            label=_("New password"),
+            autocomplete="new-password",
+            required=_("Enter a new password"),
+            policy=True,
+        )
+        _password(
+            self.fields["password2"],
+            label=_("New password (again)"),
+            autocomplete="new-password",
+            required=_("Enter the new password again"),
+        )
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password(
+            self.fields["oldpassword"],
+            label=_("Current password"),
+            autocomplete="current-password",
+            required=_("Enter your current password"),
+        )
+        _password(
+            self.fields["password1"],
+            label=_("New password"),
+            autocomplete="new-password",
+            required=_("Enter a new password"),
+            policy=True,
+        )
+        _password(
+            self.fields["password2"],
+            label=_("New password (again)"),
+            autocomplete="new-password",
+            required=_("Enter the new password again"),
+        )
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password(
+            self.fields["password"],
+            label=_("Password"),
+            autocomplete="current-password",
+            required=_("Enter your password"),
+        )
 
 
 # The zone of the country most people reading the portal in a language live in.
@@ -223,6 +311,8 @@ class ProfileForm(forms.ModelForm):
         }
         # Fixed lists: their options (and the time zone's) are rendered once per language.
         widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "email_language": CachedOptionsSelect(key="accounts.profile_email_language"),
         }
 
@@ -255,4 +345,14 @@ class ProfileForm(forms.ModelForm):
         return value
 
 
-__all__ = ["LoginForm", "ProfileForm", "SetPasswordForm", "SignupForm", "TIME_ZONE_CHOICES"]
+__all__ = [
+    "ChangePasswordForm",
+    "LoginForm",
+    "NewPasswordForm",
+    "ProfileForm",
+    "ReauthenticateForm",
+    "ResetPasswordForm",
+    "SetPasswordForm",
+    "SignupForm",
+    "TIME_ZONE_CHOICES",
+]

@@ -214,7 +214,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "email2*", "password1"]
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.forms.SetPasswordForm",
+    "set_password": "accounts.forms.NewPasswordForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
 # A new set-password link replaces the older ones (accounts/tokens.py).
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordLinkTokenGenerator"  # noqa: S105

@@ -76,7 +76,9 @@
   // and put back. Passwords, hidden fields and the security token never are.
   var KEEP = "portal.keep-typed:" + location.pathname;
   function keepable(field) {
+    // A password shown as text (below) is still a password.
     return field.name && !/^(password|hidden|submit|button|file)$/.test(field.type) &&
+      !field.hasAttribute("data-password") &&
       field.name !== "csrfmiddlewaretoken" && !field.disabled;
   }
   document.addEventListener("submit", function (event) {
@@ -158,8 +160,43 @@
     }).catch(function () { location.href = link.href; });
   });
 
+  // "Show password": the button beside each password field (core/field.html) shows
+  // what was typed, and hides it again; its words come from the page, in its language.
+  function showPassword(button, input, shown, announce) {
+    input.type = shown ? "text" : "password";
+    button.textContent = button.getAttribute(shown ? "data-hide-text" : "data-show-text");
+    var status = button.parentNode.querySelector("[data-password-status]");
+    if (status && announce) {
+      status.textContent = button.getAttribute(shown ? "data-shown-status" : "data-hidden-status");
+    }
+  }
+  function enhancePasswords() {
+    document.querySelectorAll("[data-show-password]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-show-password"));
+      if (!input || input.type !== "password") return;
+      input.setAttribute("data-password", "");
+      // Shown as text, a password must not be capitalised or corrected by the keyboard.
+      input.setAttribute("autocapitalize", "none");
+      input.setAttribute("spellcheck", "false");
+      button.setAttribute("data-show-text", button.textContent);
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        showPassword(button, input, input.type === "password", true);
+      });
+    });
+  }
+  // Sent, a password is a password again: the browser offers to save it as one, and
+  // the page it leaves (back button) does not show it.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("[data-show-password]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-show-password"));
+      if (input && input.type === "text") showPassword(button, input, false, false);
+    });
+  });
+
   function ready() {
     restoreTyped();
+    enhancePasswords();
     focusErrorSummary();
   }
   if (document.readyState === "loading") {
