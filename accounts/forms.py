@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.languages import EU_LANGUAGES
 from accounts.models import TIME_ZONE_CHOICES, TIME_ZONES, User
 from core import time_zones
@@ -132,6 +133,13 @@ class SignupForm(AllauthSignupForm):
                 renderer=self.renderer,
             )
         return cleaned_data
+
+    def try_save(self, request):
+        user, response = super().try_save(request)
+        # For a new account and for an address that has one already alike (allauth
+        # answers both the same way, so that nobody learns which addresses have one).
+        services.signup_email_remember(session=request.session, email=self.cleaned_data["email"])
+        return user, response
 
     def custom_signup(self, request, user):
         user.email_language = self.cleaned_data["email_language"]

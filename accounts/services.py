@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -61,6 +62,25 @@ def email_verify(*, user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+SIGNUP_EMAIL_KEY = "accounts.signup_email"
+
+
+def signup_email_remember(*, session, email: str) -> None:
+    """Keep the address typed at sign-up in this browser's session, for its
+    check-your-mailbox page (which offers to send the link again)."""
+    session[SIGNUP_EMAIL_KEY] = {"email": email, "at": int(time.time())}
+
+
+def signup_email_recall(*, session) -> str:
+    """The address typed at sign-up in this browser, while its link may still be waited
+    for (PASSWORD_RESET_TIMEOUT); after that, nothing: a later visitor at the same
+    computer is not shown it."""
+    kept = session.get(SIGNUP_EMAIL_KEY) or {}
+    if time.time() - kept.get("at", 0) > settings.PASSWORD_RESET_TIMEOUT:
+        return ""
+    return kept.get("email", "")
 
 
 @transaction.atomic
