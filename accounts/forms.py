@@ -7,6 +7,9 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm
 from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm as MfaAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as MfaReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as MfaActivateTOTPForm
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
@@ -261,6 +264,64 @@ class ReauthenticateForm(AllauthReauthenticateForm):
         )
 
 
+class _SecondFactorCode:
+    """The code field of allauth's second-factor forms, saying what to type (MFA_FORMS).
+
+    Authenticator apps show 6 digits; recovery codes are 8 digits: a numeric
+    keyboard on a phone, and the browser may fill a code it received (one-time-code).
+    """
+
+    label = _("Code")
+    required_message = _("Enter the 6-digit code from your authenticator app")
+    incorrect_message = _(
+        "The code is not right: type the code your authenticator app shows now, "
+        "or one of your unused recovery codes"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = self.label
+        code.widget.attrs.pop("placeholder", None)
+        code.widget.attrs.update(
+            autocomplete="one-time-code",
+            inputmode="numeric",
+            autocapitalize="none",
+            spellcheck="false",
+        )
+        code.error_messages["required"] = self.required_message
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            if error.code == "incorrect_code":
+                raise forms.ValidationError(self.incorrect_message, code=error.code) from error
+            raise
+
+
+class AuthenticateForm(_SecondFactorCode, MfaAuthenticateForm):
+    """After the password, at log-in: a code from the app or a recovery code."""
+
+    required_message = _(
+        "Enter the 6-digit code from your authenticator app, or one of your recovery codes"
+    )
+
+
+class SecondFactorReauthenticateForm(_SecondFactorCode, MfaReauthenticateForm):
+    """Before a change that protects the account: a code from the app."""
+
+
+class ActivateTOTPForm(_SecondFactorCode, MfaActivateTOTPForm):
+    """Setting up the app: the code it shows once the QR code is scanned."""
+
+    label = _("Code shown by the app")
+    incorrect_message = _(
+        "The code is not right: type the 6-digit code the app shows now (if it is refused "
+        "again, check that your phone's clock is set automatically)"
+    )
+
+
 # The zone of the country most people reading the portal in a language live in.
 LANGUAGE_COUNTRIES = {"fr": "FR"}
 DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
@@ -354,12 +415,15 @@ class ProfileForm(forms.ModelForm):
 
 
 __all__ = [
+    "ActivateTOTPForm",
+    "AuthenticateForm",
     "ChangePasswordForm",
     "LoginForm",
     "NewPasswordForm",
     "ProfileForm",
     "ReauthenticateForm",
     "ResetPasswordForm",
+    "SecondFactorReauthenticateForm",
     "SetPasswordForm",
     "SignupForm",
     "TIME_ZONE_CHOICES",

@@ -241,6 +241,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code fields in the portal's words, saying what to type (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = "TRACES portal"
 # Validators (staff users who may decide requests) must use a second factor.
 REQUIRE_VALIDATOR_MFA = env.bool("REQUIRE_VALIDATOR_MFA", default=not DEBUG)
