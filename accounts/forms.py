@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -150,13 +151,20 @@ class SignupForm(AllauthSignupForm):
         user.save(update_fields=["email_language", "interface_language"])
 
 
+def password_policy_html() -> str:
+    """The policy beside a new password: Django's list, without the empty item of a check
+    that is off (the breached-password check without PASSWORD_BREACH_CHECK)."""
+    texts = [text for text in password_validation.password_validators_help_texts() if text]
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((t,) for t in texts)))
+
+
 def _password(field, *, label, autocomplete: str, required, policy: bool = False) -> None:
     """A password field in the portal's words, for password managers (autocomplete)."""
     field.label = label
     field.widget.attrs.pop("placeholder", None)
     field.widget.attrs.update(autocomplete=autocomplete, maxlength=128)
     field.error_messages["required"] = required
-    field.help_text = password_validation.password_validators_help_text_html() if policy else ""
+    field.help_text = password_policy_html() if policy else ""
 
 
 def _email(field, *, autocomplete: str = "email") -> None:

@@ -180,3 +180,14 @@ def test_a_wrong_password_at_log_in_says_e_mail(client, applicant):
         "/accounts/login/", {"login": applicant.email, "password": "not the password"}
     ).content.decode()
     assert "The e-mail address or the password is not right: check both and try again" in html
+
+
+def test_the_password_policy_lists_only_the_rules_that_apply(client, applicant, settings):
+    client.force_login(applicant)
+    settings.PASSWORD_BREACH_CHECK = False
+    html = client.get("/accounts/password/change/").content.decode()
+    assert "at least 12 characters" in html
+    assert "<li></li>" not in html
+    assert "data breach" not in html
+    settings.PASSWORD_BREACH_CHECK = True
+    assert "data breach" in client.get("/accounts/password/change/").content.decode()

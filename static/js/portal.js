@@ -180,6 +180,11 @@
       input.setAttribute("spellcheck", "false");
       button.setAttribute("data-show-text", button.textContent);
       button.hidden = false;
+      // As wide as its longer words, so that the field does not jump when they change.
+      var showWidth = button.offsetWidth;
+      button.textContent = button.getAttribute("data-hide-text");
+      button.style.minWidth = Math.max(showWidth, button.offsetWidth) + "px";
+      button.textContent = button.getAttribute("data-show-text");
       button.addEventListener("click", function () {
         showPassword(button, input, input.type === "password", true);
       });
