@@ -190,12 +190,15 @@ class Organisation(models.Model):
         # Bulk inserts (seed_demo) call refresh_search_fields themselves.
         self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
+        if update_fields is not None and {"name", "short_name", "code"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
 
     def refresh_search_fields(self) -> None:
-        self.search_name = normalise(self.name)
+        # A control body is also found by its code (FR-BIO-01), an authority by
+        # its short name (INAO); they follow the name, so the sort stays by name.
+        words = [self.name] if self.is_operator else [self.name, self.short_name, self.code]
+        self.search_name = normalise(" ".join(w for w in words if w))
 
     @property
     def activities(self) -> list[str]:

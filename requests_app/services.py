@@ -146,6 +146,29 @@ def _check_can_request(*, applicant, organisation: Organisation) -> None:
         )
 
 
+def request_draft(*, applicant, organisation: Organisation, kind: str) -> AuthorisationRequest:
+    """The request as it would be sent now, unsaved: who will decide it, and by when.
+
+    The request dialog shows this before sending; `_create_request` saves it.
+    """
+    now = timezone.now()
+    has_admin = (
+        kind == RequestKind.ATTACHMENT
+        and organisation.kind == Kind.OPERATOR
+        and organisation.pk is not None
+        and Membership.objects.filter(organisation=organisation, is_admin=True).exists()
+    )
+    return AuthorisationRequest(
+        applicant=applicant,
+        organisation=organisation,
+        kind=kind,
+        routed_to=Organisation.objects.central_authority_of(organisation.country),
+        to_operator_admins=has_admin,
+        submitted_at=now,
+        due_date=due_date_for(now, organisation.country),
+    )
+
+
 def _create_request(
     *,
     applicant,
@@ -155,28 +178,15 @@ def _create_request(
     contact_email: str,
     contact_phone: str,
 ) -> AuthorisationRequest:
-    now = timezone.now()
-    has_admin = (
-        kind == RequestKind.ATTACHMENT
-        and organisation.kind == Kind.OPERATOR
-        and Membership.objects.filter(organisation=organisation, is_admin=True).exists()
-    )
+    request = request_draft(applicant=applicant, organisation=organisation, kind=kind)
+    request.message = multiline(message)
+    request.contact_email = contact_email or applicant.email
+    request.contact_phone = contact_phone or ""
+    request.search_text = search_text(applicant=applicant, organisation=organisation)
     try:
         # A savepoint, so that a lost race leaves the outer transaction usable.
         with transaction.atomic():
-            request = AuthorisationRequest.objects.create(
-                applicant=applicant,
-                organisation=organisation,
-                kind=kind,
-                message=multiline(message),
-                contact_email=contact_email or applicant.email,
-                contact_phone=contact_phone or "",
-                routed_to=Organisation.objects.central_authority_of(organisation.country),
-                to_operator_admins=has_admin,
-                submitted_at=now,
-                due_date=due_date_for(now, organisation.country),
-                search_text=search_text(applicant=applicant, organisation=organisation),
-            )
+            request.save(force_insert=True)
     except IntegrityError as error:
         # Two submissions at once: the one-pending-request constraint kept one.
         raise RequestError(

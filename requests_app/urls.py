@@ -11,6 +11,7 @@ urlpatterns = [
     path("to-decide/", views.to_decide, name="to_decide"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/sent/", views.sent, name="sent"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/reject/", views.reject, name="reject"),

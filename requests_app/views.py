@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_countries import countries
 
 from entities.forms import OperatorForm
-from entities.models import Organisation
+from entities.models import Kind, Organisation
 from entities.services import SEARCHED_SESSION_KEY
 from requests_app import selectors, services
 from requests_app.forms import RejectForm, RequestForm
-from requests_app.models import AuthorisationRequest, RequestStatus
+from requests_app.models import AuthorisationRequest, RequestKind, RequestStatus
 
 # The new operator's details, between the form and the request that creates it.
 PENDING_OPERATOR_SESSION_KEY = "pending_operator"
@@ -77,7 +77,7 @@ def request_create(request, organisation_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_submit(
+            sent = services.request_submit(
                 applicant=request.user, organisation=organisation, **form.cleaned_data
             )
         except services.TooManyRequests as error:
@@ -85,15 +85,13 @@ def request_create(request, organisation_pk: int):
         except services.RequestError as error:
             messages.error(request, str(error))
             return redirect("entities:organisation", organisation.pk)
-        messages.success(
-            request,
-            _("Your authorisation request for %(organisation)s has been sent.")
-            % {"organisation": organisation},
-        )
-        return redirect("accounts:profile")
+        return redirect("requests:sent", sent.pk)
     context = {
         "form": form,
         "organisation": organisation,
+        "draft": services.request_draft(
+            applicant=request.user, organisation=organisation, kind=RequestKind.ATTACHMENT
+        ),
         "action": reverse("requests:request_create", args=[organisation.pk]),
         "cancel_url": reverse("entities:organisation", args=[organisation.pk]),
     }
@@ -154,18 +152,18 @@ def operator_request(request):
             messages.error(request, text)
             return redirect("requests:operator_create")
         request.session.pop(PENDING_OPERATOR_SESSION_KEY, None)
-        messages.success(
-            request,
-            _("Your request to create %(organisation)s has been sent.")
-            % {"organisation": created.organisation},
-        )
-        return redirect("accounts:profile")
+        return redirect("requests:sent", created.pk)
     return render(
         request,
         "requests_app/operator_request.html",
         {
             "form": form,
             "operator": operator,
+            "draft": services.request_draft(
+                applicant=request.user,
+                organisation=Organisation(kind=Kind.OPERATOR, country=operator["country"]),
+                kind=RequestKind.NEW_OPERATOR,
+            ),
             "country_name": countries.name(operator["country"]),
             "action": reverse("requests:operator_request"),
             "cancel_url": reverse("requests:operator_create"),
@@ -199,11 +197,24 @@ def history(request, pk: int):
 
 
 @login_required
-@require_POST
-def withdraw(request, pk: int):
+@require_safe
+def sent(request, pk: int):
+    """The confirmation after sending: the reference, who decides and by when, what next."""
     authorisation_request = _request_for(request.user, pk)
     if authorisation_request.applicant_id != request.user.pk:
         raise Http404
+    return render(request, "requests_app/sent.html", {"req": authorisation_request})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    """GET: what withdrawing means, and Confirm; POST: withdraw."""
+    authorisation_request = _request_for(request.user, pk)
+    if authorisation_request.applicant_id != request.user.pk:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "requests_app/withdraw.html", {"req": authorisation_request})
     try:
         services.request_withdraw(request=authorisation_request, by=request.user)
     except services.RequestError as error:
@@ -221,9 +232,12 @@ def _decidable(user, pk: int) -> AuthorisationRequest:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, pk: int):
+    """GET: what approving means, and Confirm; POST: approve."""
     authorisation_request = _decidable(request.user, pk)
+    if request.method == "GET":
+        return render(request, "requests_app/approve.html", {"req": authorisation_request})
     try:
         services.request_approve(request=authorisation_request, decided_by=request.user)
     except services.RequestError as error:
@@ -240,6 +254,7 @@ def approve(request, pk: int):
 @login_required
 @require_POST
 def reject(request, pk: int):
+    """A reason, then a confirmation that shows it (`confirmed` absent), then the rejection."""
     authorisation_request = _decidable(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
@@ -248,6 +263,10 @@ def reject(request, pk: int):
             "requests_app/detail.html",
             {"req": authorisation_request, "can_decide": True, "reject_form": form},
             status=400,
+        )
+    if request.POST.get("confirmed") != "yes":
+        return render(
+            request, "requests_app/reject.html", {"req": authorisation_request, "form": form}
         )
     try:
         services.request_reject(

@@ -21,6 +21,7 @@ urlpatterns = [
     # A person's organisations and requests: the page log-in leads to.
     path("home/", request_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
     path("help/", account_views.help_page, name="help"),
     path("privacy/", account_views.privacy, name="privacy"),
     path("language/", account_views.set_language, name="set_language"),

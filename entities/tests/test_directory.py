@@ -270,6 +270,34 @@ def test_authorities_are_searched_by_short_name(applicant_client):
     ]
 
 
+def test_the_name_field_finds_an_authority_by_its_short_name_and_a_body_by_its_code(
+    applicant_client,
+):
+    AuthorityFactory(short_name="INAO")
+    ControlBodyFactory(name="Ecocert France", code="FR-BIO-01")
+    ControlBodyFactory(name="Bureau Veritas", code="FR-BIO-10")
+    authorities = reverse("entities:authorities")
+    assert names(applicant_client.get(authorities, {"name": "INAO"})) == [
+        "Institut national de l'origine et de la qualité"
+    ]
+    bodies = reverse("entities:control_bodies")
+    assert names(applicant_client.get(bodies, {"name": "FR-BIO-01"})) == ["Ecocert France"]
+    assert names(applicant_client.get(bodies, {"name": "fr bio"})) == [
+        "Bureau Veritas",
+        "Ecocert France",
+    ]  # still sorted by name
+
+
+def test_the_advice_fits_each_kind_and_a_dead_end_names_the_helpdesk(applicant_client):
+    bodies = applicant_client.get(reverse("entities:control_bodies"), {"name": "zzzz"})
+    text = bodies.content.decode()
+    assert "its code (for example FR-BIO-01)" in text
+    assert "activity" not in text.lower().split("no organisation matches")[1]
+    assert "SANTE-TRACES@ec.europa.eu" in text
+    operators = applicant_client.get(reverse("entities:operators"), {"name": "zzzz"})
+    assert "create it below" in operators.content.decode()
+
+
 def test_the_directory_speaks_french(applicant_client, applicant):
     applicant.interface_language = "fr"
     applicant.save()

@@ -50,7 +50,7 @@ def test_an_invalid_pending_operator_goes_back_to_the_form(session_client, opera
     assert session_client.get(URL)["Location"] == reverse("requests:operator_create")
 
 
-def test_it_shows_the_operator_and_the_request_dialog_and_writes_nothing(session_client):
+def test_it_shows_the_operator_and_the_request_dialog_and_writes_nothing(session_client, inao):
     response = session_client.get(URL)
     content = response.content.decode()
     assert response.status_code == 200
@@ -58,6 +58,7 @@ def test_it_shows_the_operator_and_the_request_dialog_and_writes_nothing(session
     assert "FR100000017" in content
     assert "Send authorisation request" in content
     assert 'value="anne@example.eu"' in content
+    assert "Who decides" in content and "INAO" in content  # before sending
     assert not Organisation.objects.operators().exists()
 
 
@@ -67,7 +68,9 @@ def test_sending_creates_the_operator_and_its_request_together(
     response = session_client.post(
         URL, {"message": "We import tea", "contact_email": applicant.email}, follow=True
     )
-    assert "Your request to create Nouvelle Bio SARL has been sent." in response.content.decode()
+    content = response.content.decode()
+    assert "Request to create the operator sent" in content
+    assert "You asked to create Nouvelle Bio SARL and to become its administrator." in content
     operator = Organisation.objects.operators().get()
     assert (operator.status, operator.created_by) == (Status.NEW, applicant)
     request = AuthorisationRequest.objects.get()

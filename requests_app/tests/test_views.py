@@ -66,13 +66,24 @@ def test_pages_ask_anonymous_visitors_to_log_in(client, pending_request):
 STATE_CHANGES = ["withdraw", "approve", "reject"]
 
 
+# GET on withdraw and approve shows what will happen, with a Confirm button; reject
+# takes its reason by POST. None of them changes anything on GET.
+GET_ANSWERS = {
+    "withdraw": {"applicant": 200, "operator_admin": 404, "superuser": 404},
+    "approve": {"applicant": 404, "operator_admin": 200, "superuser": 200},
+    "reject": {"applicant": 405, "operator_admin": 405, "superuser": 405},
+}
+
+
 @pytest.mark.parametrize("name", STATE_CHANGES)
 def test_get_never_changes_a_request(client, cast, pending_request, name):
-    for who in ["applicant", "operator_admin", "superuser"]:
+    for who, status in GET_ANSWERS[name].items():
         response = login(client, cast[who]).get(
             reverse(f"requests:{name}", args=[pending_request.pk])
         )
-        assert response.status_code == 405
+        assert response.status_code == status, who
+        if status == 200:
+            assert "Confirm" in response.content.decode()
     pending_request.refresh_from_db()
     assert pending_request.is_pending
 
@@ -128,7 +139,8 @@ def test_approving_in_the_portal_is_for_deciders_only(client, cast, pending_requ
 @pytest.mark.parametrize("who", CAST)
 def test_rejecting_in_the_portal_is_for_deciders_only(client, cast, pending_request, who):
     response = login(client, cast[who]).post(
-        reverse("requests:reject", args=[pending_request.pk]), {"reason": "Unknown to us"}
+        reverse("requests:reject", args=[pending_request.pk]),
+        {"reason": "Unknown to us", "confirmed": "yes"},
     )
     assert response.status_code == APPROVE[who]
     pending_request.refresh_from_db()
@@ -154,7 +166,9 @@ def test_deciding_a_request_that_is_no_longer_pending_says_so(
 
     request_approve(request=pending_request, decided_by=validator_inao)
     response = login(client, operator_admin).post(
-        reverse("requests:reject", args=[pending_request.pk]), {"reason": "No"}, follow=True
+        reverse("requests:reject", args=[pending_request.pk]),
+        {"reason": "No", "confirmed": "yes"},
+        follow=True,
     )
     assert "no longer pending: it has been approved" in response.content.decode()
     pending_request.refresh_from_db()
@@ -201,16 +215,19 @@ def test_the_colleagues_list_runs_a_fixed_number_of_queries(
     login(client, operator_admin)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("requests:to_decide"))
-    assert response.content.decode().count("Details or reject") == 6
+    assert response.content.decode().count("Read and decide") == 6
 
 
 # --- Sending a request ---------------------------------------------------------------------
 
 
-def test_the_request_page_prefills_the_contact_e_mail(client, applicant, operator):
+def test_the_request_page_prefills_the_contact_e_mail_and_says_who_decides(
+    client, applicant, operator, inao
+):
     response = login(client, applicant).get(reverse("requests:request_create", args=[operator.pk]))
     assert response.status_code == 200
     content = response.content.decode()
+    assert "Who decides" in content and "INAO" in content
     assert f'value="{applicant.email}"' in content
     assert "Send authorisation request" in content
     assert "<html" in content  # a whole page without JavaScript
@@ -226,7 +243,7 @@ def test_htmx_gets_only_the_dialog_content(client, applicant, operator):
     assert "Send authorisation request" in content
 
 
-def test_sending_a_request_confirms_in_green_and_the_profile_lists_it_as_pending(
+def test_sending_a_request_confirms_it_and_the_profile_lists_it_as_pending(
     client, applicant, operator, inao
 ):
     login(client, applicant)
@@ -240,14 +257,17 @@ def test_sending_a_request_confirms_in_green_and_the_profile_lists_it_as_pending
         follow=True,
     )
     content = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
-    assert 'class="message message-success"' in content
-    assert "Your authorisation request for Bio Import Lyon has been sent." in content
-    assert "Pending" in content
-    assert "INAO" in content  # who decides
     request = AuthorisationRequest.objects.get()
+    # A confirmation page: the reference, who decides and by when, what happens next.
+    assert response.redirect_chain[-1][0] == reverse("requests:sent", args=[request.pk])
+    assert 'class="confirmation-panel"' in content
+    assert request.reference in content
+    assert "Who decides" in content and "INAO" in content
+    assert "What happens next" in content
     assert request.contact_phone == "+33 1 23 45 67 89"
     assert request.due_date.strftime("%Y") in content
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert "Pending" in profile and "To be decided by INAO" in profile
 
 
 def test_the_profile_shows_the_submission_time_in_the_persons_time_zone(
@@ -289,11 +309,12 @@ def test_the_profile_shows_each_requests_decision_reason_and_history(
     assert content.count("<summary>History</summary>") == 3
     # Each history is read when its row is opened: who decided, and the reason.
     for request in (approved, rejected):
-        assert f'hx-get="/requests/{request.pk}/history/"' in content
+        assert f'data-hx-get="/requests/{request.pk}/history/"' in content
         history = client.get(reverse("requests:history", args=[request.pk])).content.decode()
         assert history.startswith('<ol class="history">') and "by Victor Inao" in history
     assert "No &lt;EORI&gt; &amp; no contract" in history
-    assert content.count('action="/requests/') == 1  # Withdraw: the pending request only
+    # Withdraw (a confirmation page): the pending request only.
+    assert content.count(">Withdraw<") == 1
     assert "To be decided by INAO" in content
 
 
@@ -447,3 +468,59 @@ def test_mark_all_read(client, pending_request, operator_admin):
     assert Notification.objects.filter(user=operator_admin, read_at__isnull=True).exists()
     client.post(reverse("accounts:notifications_read_all"))
     assert not Notification.objects.filter(user=operator_admin, read_at__isnull=True).exists()
+
+
+# --- Confirmations -----------------------------------------------------------------------
+
+
+def test_the_confirmation_page_is_the_applicants_only(client, cast, pending_request):
+    url = reverse("requests:sent", args=[pending_request.pk])
+    for who, person in cast.items():
+        expected = 200 if who == "applicant" else 404
+        assert login(client, person).get(url).status_code == expected, who
+
+
+def test_withdrawing_asks_for_a_confirmation_that_says_what_happens(
+    client, applicant, pending_request
+):
+    url = reverse("requests:withdraw", args=[pending_request.pk])
+    page = login(client, applicant).get(url).content.decode()
+    assert "Withdraw your request for Bio Import Lyon?" in page
+    assert "closed as withdrawn" in page
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+    client.post(url)
+    pending_request.refresh_from_db()
+    assert pending_request.status == RequestStatus.WITHDRAWN
+
+
+def test_an_administrator_reads_the_message_then_confirms_the_approval(
+    client, operator_admin, pending_request
+):
+    login(client, operator_admin)
+    detail = client.get(reverse("requests:detail", args=[pending_request.pk])).content.decode()
+    assert "I run the imports." in detail  # the colleague's message, before deciding
+    confirm = client.get(reverse("requests:approve", args=[pending_request.pk])).content.decode()
+    assert "Approve the request of Anne Applicant to join Bio Import Lyon?" in confirm
+    assert "I run the imports." in confirm and "will become a member" in confirm
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+    client.post(reverse("requests:approve", args=[pending_request.pk]))
+    pending_request.refresh_from_db()
+    assert pending_request.status == RequestStatus.APPROVED
+
+
+def test_a_rejection_shows_its_reason_for_confirmation_before_it_is_sent(
+    client, operator_admin, pending_request
+):
+    login(client, operator_admin)
+    url = reverse("requests:reject", args=[pending_request.pk])
+    confirm = client.post(url, {"reason": "Not <one> of us"})
+    assert confirm.status_code == 200
+    assert "Not &lt;one&gt; of us" in confirm.content.decode()
+    assert 'name="confirmed" value="yes"' in confirm.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending
+    client.post(url, {"reason": "Not <one> of us", "confirmed": "yes"})
+    pending_request.refresh_from_db()
+    assert (pending_request.status, pending_request.reason) == ("rejected", "Not <one> of us")

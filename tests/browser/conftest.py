@@ -9,8 +9,8 @@ person of the story). Three helpers serve every test:
 - `audit(page, name)` runs axe-core on the page, fails on a serious or critical
   violation and keeps the others for the summary printed at the end;
 - `shoot(page, name)` saves a small PNG in docs/screenshots/ when SCREENSHOTS=1;
-- every page fails its test if the browser reports a Content-Security-Policy
-  violation or a JavaScript error.
+- every page fails its test if the browser's console reports an error (a
+  Content-Security-Policy violation, a JavaScript error, a resource that failed).
 """
 
 import io
@@ -94,9 +94,16 @@ def new_page(browser, live_server, settings):
         page = context.new_page()
 
         def on_console(message):
-            text = message.text
-            if message.type == "error" and "Content Security Policy" in text:
-                problems.append(f"{page.url}: {text}")
+            # A clean console: no error at all (a CSP refusal, a failed script or image...).
+            # Only the page's own status is left aside: a 400 for a form sent wrong or
+            # a 404 for what is not yours is what some tests ask for.
+            if message.type != "error":
+                return
+            own_status = message.text.startswith("Failed to load resource: the server") and (
+                message.location.get("url", "").split("#")[0] == page.url.split("#")[0]
+            )
+            if not own_status:
+                problems.append(f"{page.url}: {message.text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
@@ -208,8 +215,9 @@ _AXE_REPORT = AxeReport()
 
 
 @pytest.fixture
-def audit():
-    """`audit(page, "name")`: no serious or critical axe violation on this page."""
+def audit(html_checker):
+    """`audit(page, "name")`: no serious or critical axe violation on this page, and no
+    error from the Nu HTML Checker."""
 
     def check(page, name: str):
         page.wait_for_load_state("load")
@@ -218,11 +226,133 @@ def audit():
         assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(
             f"  [{v['impact']}] {v['id']}: {v['help']} — {v['targets']}" for v in blocking
         )
+        errors = html_checker.errors(page.content(), name)
+        assert not errors, f"Nu HTML Checker on {name} ({page.url}):\n" + "\n".join(
+            f"  line {e.get('lastLine')}: {e['message']} — {e.get('extract', '')!r}" for e in errors
+        )
 
     return check
 
 
+# --- The Nu HTML Checker ----------------------------------------------------
+
+
+class HtmlChecker:
+    """The Nu HTML Checker (vnu.jar, from `npm pack vnu-jar`) as a local HTTP service,
+    started once for the session: each page's HTML is posted to it and its errors read."""
+
+    def __init__(self, jar: Path | None):
+        self.jar, self.process, self.port = jar, None, None
+        self.pages: dict[str, int] = {}
+        self._ready = None
+
+    def start(self):
+        """Start the service in the background: it reads its schemas for a minute or so
+        on a busy machine, while the first tests run."""
+        import threading
+
+        if self.jar is None or self._ready is not None:
+            return
+        self._ready = threading.Thread(target=self._start, daemon=True)
+        self._ready.start()
+
+    def _start(self):
+        import socket
+        import subprocess
+        import time
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command of our own
+            [
+                "java",
+                "-Xss8m",  # its schema expansion recurses deeply
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(self.jar),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=5)  # noqa: S310
+                self.up = True
+                return
+            except OSError:
+                time.sleep(1)
+        self.up = False
+
+    def errors(self, html: str, name: str) -> list[dict]:
+        import json
+        import urllib.request
+
+        if self.jar is None:
+            return []
+        self.start()
+        self._ready.join()
+        if not getattr(self, "up", False):
+            raise RuntimeError("the Nu HTML Checker did not start within ten minutes")
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            f"http://127.0.0.1:{self.port}/?out=json",
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            messages = json.load(answer)["messages"]
+        errors = [m for m in messages if m["type"] == "error"]
+        self.pages[name] = len(errors)
+        return errors
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def _vnu_jar() -> Path | None:
+    import shutil
+
+    jars = sorted((Path(__file__).resolve().parents[2] / "var").glob("vnu-*.jar"))
+    if jars and shutil.which("java"):
+        return jars[-1]
+    if os.environ.get("CI"):
+        raise pytest.UsageError(
+            "the Nu HTML Checker is missing: `make test` fetches var/vnu-*.jar with npm, "
+            "and Java runs it"
+        )
+    return None
+
+
+_HTML_CHECKER: list[HtmlChecker] = []
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    checker = HtmlChecker(_vnu_jar())
+    checker.start()
+    _HTML_CHECKER.append(checker)
+    yield checker
+    checker.stop()
+
+
 def pytest_terminal_summary(terminalreporter):
+    for checker in _HTML_CHECKER:
+        terminalreporter.section("Nu HTML Checker")
+        if checker.jar is None:
+            terminalreporter.write_line(
+                "not run: var/vnu-*.jar or java is missing (`make test` fetches the jar)"
+            )
+        else:
+            terminalreporter.write_line(
+                f"{len(checker.pages)} pages checked; "
+                f"{sum(checker.pages.values())} errors (each fails its test)"
+            )
     if not _AXE_REPORT.pages:
         return
     terminalreporter.section("axe-core: violations per page (none serious or critical)")
@@ -264,3 +394,9 @@ def shoot():
         )
 
     return save
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _html_checker_starts_early(html_checker):
+    """The checker starts with the first browser test, not with the first audit."""
+    return html_checker

@@ -61,6 +61,9 @@ EN = {
     "notifications": "Notifications",
     "valid": "Valid",
     "authorisation_requests": "Authorisation requests",
+    "what_next": "What happens next",
+    "read_and_decide": "Read and decide",
+    "confirm": "Confirm",
 }
 
 FR = {
@@ -107,6 +110,9 @@ FR = {
     "site": "Portail d'enregistrement TRACES",
     "decision_email": ("a été approuvée", "vous en êtes l'administrateur"),
     "authorisation_requests": "Demandes d'autorisation",
+    "what_next": "La suite",
+    "read_and_decide": "Lire et décider",
+    "confirm": "Confirmer",
 }
 
 
@@ -250,7 +256,8 @@ class Person:
         t, page = self.t, self.page
         page.get_by_label(label(t["message"])).fill(message)
         page.get_by_role("button", name=exactly(t["send"])).click()
-        expect(page.locator(".message-success")).to_be_visible()
+        self.expect_confirmation()
+        self.open_profile()
         self.expect_request_status(t["pending"])
         self.visit("profile-pending")
 
@@ -266,8 +273,17 @@ class Person:
         self.visit("request-dialog")
         dialog.get_by_label(label(t["message"])).fill("I handle the imports from Morocco.")
         dialog.get_by_role("button", name=exactly(t["send"])).click()
-        expect(page.locator(".message-success")).to_be_visible()
+        self.expect_confirmation()
+        self.open_profile()
         self.expect_request_status(t["pending"])
+
+    def expect_confirmation(self):
+        """After sending: a confirmation with the reference and who decides, by when."""
+        panel = self.page.locator(".confirmation-panel")
+        expect(panel).to_be_visible()
+        expect(panel.locator(".reference")).to_have_text(re.compile(r"^TR-\d{4}-\d{6}$"))
+        expect(self.page.get_by_role("heading", level=2, name=self.t["what_next"])).to_be_visible()
+        self.visit("request-sent")
 
     def expect_request_status(self, status: str):
         expect(self.page.locator(".status", has_text=exactly(status)).first).to_be_visible()
@@ -298,7 +314,13 @@ class Person:
         page.locator(".message-warning a").click()
         self.visit("requests-from-colleagues")
         row = page.get_by_role("row", name=re.compile(re.escape(colleague)))
-        row.get_by_role("button", name=re.compile(rf"^{re.escape(self.t['approve'])}\b")).click()
+        row.get_by_role(
+            "link", name=re.compile(rf"^{re.escape(self.t['read_and_decide'])}")
+        ).click()
+        self.visit("colleague-request")
+        page.get_by_role("link", name=exactly(self.t["approve"])).click()
+        self.visit("approve-confirmation")
+        page.get_by_role("button", name=exactly(self.t["confirm"])).click()
         expect(page.locator(".message-success")).to_be_visible()
 
 

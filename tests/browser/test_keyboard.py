@@ -142,7 +142,7 @@ def test_an_applicant_goes_the_whole_way_with_the_keyboard_alone(new_page, refer
     type_into(page, t["message"], "We import dried figs.")
     tab_to(page, t["send"])
     follow(page)
-    expect(page.locator(".message-success")).to_be_visible()
+    expect(page.locator(".confirmation-panel")).to_be_visible()
     assert Organisation.objects.get(name="Jardins du Luberon").status == Status.NEW
 
     # Joining an existing operator: the request dialog.
@@ -174,5 +174,7 @@ def test_an_applicant_goes_the_whole_way_with_the_keyboard_alone(new_page, refer
     page.keyboard.type("I keep the books.")
     tab_to(page, t["send"])
     follow(page)
-    expect(page.locator(".message-success")).to_be_visible()
+    expect(page.locator(".confirmation-panel")).to_be_visible()
+    tab_to(page, "Go to my profile")
+    follow(page)
     expect(page.locator(".status", has_text=t["pending"]).first).to_be_visible()

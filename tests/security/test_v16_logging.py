@@ -64,7 +64,10 @@ def test_v16_3_2_decisions_on_requests_are_logged_with_who_decided(
     client, pending_request, validator_inao, security_log
 ):
     client.force_login(validator_inao)
-    client.post(f"/requests/{pending_request.pk}/reject/", {"reason": "Not an operator."})
+    client.post(
+        f"/requests/{pending_request.pk}/reject/",
+        {"reason": "Not an operator.", "confirmed": "yes"},
+    )
     [line] = [line for line in security_log() if "event=request.rejected" in line]
     assert f"who={validator_inao.pk}" in line
     assert f"request_id={pending_request.pk}" in line

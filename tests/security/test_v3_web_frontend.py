@@ -146,8 +146,10 @@ def test_v3_5_1_the_csrf_refusal_page_shows_nothing_internal(client):
 
 def test_v3_5_3_state_never_changes_on_get(client, applicant, pending_request):
     client.force_login(applicant)
+    # GET shows what withdrawing means and a Confirm button (a POST form).
     response = client.get(f"/requests/{pending_request.pk}/withdraw/")
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert 'method="post"' in response.content.decode()
     assert client.get("/accounts/logout/").wsgi_request.user.is_authenticated
     pending_request.refresh_from_db()
     assert pending_request.status == RequestStatus.PENDING

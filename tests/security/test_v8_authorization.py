@@ -38,6 +38,7 @@ PORTAL_RULES = {
     "requests:request_create": ("organisation", "get", EVERYONE),  # anyone may ask to join
     "requests:detail": ("request", "get", DECIDERS | {"applicant"}),
     "requests:history": ("request", "get", DECIDERS | {"applicant"}),
+    "requests:sent": ("request", "get", frozenset({"applicant"})),
     "requests:withdraw": ("request", "post", frozenset({"applicant"})),
     "requests:approve": ("request", "post", DECIDERS),
     "requests:reject": ("request", "post", DECIDERS),
