@@ -9,6 +9,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import email_send
@@ -36,6 +37,22 @@ class AccountAdapter(DefaultAccountAdapter):
     e-mail language where the portal has it (else English), with dates in
     the recipient's time zone.
     """
+
+    # allauth's messages that can reach a page, in the portal's words ("e-mail",
+    # saying what to do). The others stay allauth's.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _(
+            "The e-mail address or the password is not right: check both and try again"
+        ),
+        "enter_current_password": _("Your current password is not right: type it again"),
+        "incorrect_password": _("The password is not right: type it again"),
+        "email_taken": _("An account already uses this e-mail address"),
+        "duplicate_email": _("Your account already uses this e-mail address"),
+        "unknown_email": _("No account uses this e-mail address"),
+        "cannot_remove_primary_email": _("Your account's main e-mail address cannot be removed"),
+        "unverified_primary_email": _("Confirm your e-mail address first"),
+    }
 
     def send_mail(self, template_prefix, email, context):
         user = context.get("user") or User.objects.filter(email__iexact=email).first()

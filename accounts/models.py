@@ -63,6 +63,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Part of every set-password link's hash (accounts.tokens): a new value each time
+    # a link is sent, so that the newest link alone works.
+    password_link_nonce = models.CharField(
+        _("password link nonce"), max_length=32, blank=True, default="", editable=False
+    )
 
     objects = UserManager()
 

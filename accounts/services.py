@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.tasks import deliver_email
 
 
@@ -59,6 +62,35 @@ def email_verify(*, user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+SIGNUP_EMAIL_KEY = "accounts.signup_email"
+
+
+def signup_email_remember(*, session, email: str) -> None:
+    """Keep the address typed at sign-up in this browser's session, for its
+    check-your-mailbox page (which offers to send the link again)."""
+    session[SIGNUP_EMAIL_KEY] = {"email": email, "at": int(time.time())}
+
+
+def signup_email_recall(*, session) -> str:
+    """The address typed at sign-up in this browser, while its link may still be waited
+    for (PASSWORD_RESET_TIMEOUT); after that, nothing: a later visitor at the same
+    computer is not shown it."""
+    kept = session.get(SIGNUP_EMAIL_KEY) or {}
+    if time.time() - kept.get("at", 0) > settings.PASSWORD_RESET_TIMEOUT:
+        return ""
+    return kept.get("email", "")
+
+
+@transaction.atomic
+def password_link_renew(*, user: User) -> None:
+    """A new value in the person's set-password links: every link sent before stops working.
+
+    Called by accounts.tokens each time a link is made (sign-up, forgot password).
+    """
+    user.password_link_nonce = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(password_link_nonce=user.password_link_nonce)
 
 
 def notification_create(*, user, verb: str, actor=None, url: str = "", **params):

@@ -31,6 +31,15 @@ def help_page(request):
     )
 
 
+def verification_sent(request):
+    """Check your mailbox: the form to send the link again holds the address just typed."""
+    return render(
+        request,
+        "account/verification_sent.html",
+        {"resend_email": services.signup_email_recall(session=request.session)},
+    )
+
+
 def privacy(request):
     return render(request, "accounts/privacy.html")
 

@@ -214,8 +214,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "email2*", "password1"]
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.forms.SetPasswordForm",
+    "set_password": "accounts.forms.NewPasswordForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
+# A new set-password link replaces the older ones (accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordLinkTokenGenerator"  # noqa: S105
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
@@ -235,6 +241,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code fields in the portal's words, saying what to type (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = "TRACES portal"
 # Validators (staff users who may decide requests) must use a second factor.
 REQUIRE_VALIDATOR_MFA = env.bool("REQUIRE_VALIDATOR_MFA", default=not DEBUG)
@@ -248,6 +260,17 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     )
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
+# Large enough to read (40 px letters on a 240 x 80 image shown at its size), tilted a
+# little, crossed by two arcs but no dots: sign-up is rate-limited, so the image
+# need not be hard for people to stop robots. Characters that look alike (O and Q,
+# I and 1...) are never drawn (accounts.captcha).
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_IMAGE_SIZE = (240, 80)
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs",)
+CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.readable_challenge"
+# The double-size image would draw twice as large letters in the same fixed box.
+CAPTCHA_2X_IMAGE = False
 # An audio version of the code for people who cannot see the image (WCAG 1.1.1),
 # wherever the flite speech synthesiser is installed (apt-get install flite).
 CAPTCHA_FLITE_PATH = shutil.which("flite")
@@ -262,6 +285,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# Dates and times as a person writes them, with the zone named (core/formats/):
+# "1 December 2026, 16:53 CET", "1 décembre 2026 à 16 h 53 CET". The admin too.
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"

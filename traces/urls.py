@@ -25,6 +25,12 @@ urlpatterns = [
     path("help/", account_views.help_page, name="help"),
     path("privacy/", account_views.privacy, name="privacy"),
     path("language/", account_views.set_language, name="set_language"),
+    # Before allauth's own: the page that follows sign-up, with the address just typed.
+    path(
+        "accounts/confirm-email/",
+        account_views.verification_sent,
+        name="account_email_verification_sent",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("directory/", include("entities.urls")),

@@ -86,12 +86,12 @@ def test_dates_are_shown_in_the_persons_time_zone(client, applicant):
     applicant.save()
     client.force_login(applicant)
     html = client.get("/profile/").content.decode()
-    assert "Jan. 16, 2025, 8:30 a.m." in html
+    assert "16 January 2025, 08:30 JST" in html
 
     applicant.time_zone = "America/New_York"  # UTC-5: still the 15th, 18:30
     applicant.save()
     html = client.get("/profile/").content.decode()
-    assert "Jan. 15, 2025, 6:30 p.m." in html
+    assert "15 January 2025, 18:30 EST" in html
 
 
 def test_the_profile_says_whether_the_second_factor_is_active(client, applicant):

@@ -61,5 +61,48 @@ def test_the_profile_marks_the_persons_time_zone_and_e_mail_language(client, db)
     user = UserFactory(time_zone="America/New_York", email_language="de")
     client.force_login(user)
     html = client.get(reverse("accounts:profile")).content.decode()
-    assert '<option value="America/New_York" selected>America/New York</option>' in html
+    # In the suggested group first, named with its country.
+    assert (
+        '<option value="America/New_York" selected>New York (United States of America)</option>'
+        in html
+    )
     assert '<option value="de" selected>German</option>' in html
+
+
+GROUPED = [
+    ("France & co", [("Europe/Paris", "Paris")]),
+    ("United States", [("America/New_York", "New York"), ("America/Chicago", "Chicago")]),
+    ("UTC", "UTC"),  # a plain option after the groups
+]
+
+
+@pytest.mark.parametrize("value", ["Europe/Paris", "America/Chicago", "UTC", "", None, "Nowhere"])
+def test_option_groups_are_written_as_djangos_select_writes_them(value):
+    django_select = forms.Select(choices=GROUPED)
+    cached = CachedOptionsSelect(choices=GROUPED, key="test.groups")
+    html = cached.render("time_zone", value, {"id": "id_tz"})
+    assert parse_html(html) == parse_html(django_select.render("time_zone", value, {"id": "id_tz"}))
+    assert '<optgroup label="France &amp; co">' in html
+
+
+@pytest.mark.parametrize("value", ["Europe/Paris", "America/Chicago", "UTC", None])
+def test_a_first_group_is_rendered_before_the_cached_options_as_django_would(value):
+    first = ("Suggested", [("America/Chicago", "Chicago (United States)"), ("UTC", "UTC")])
+    cached = CachedOptionsSelect(choices=GROUPED, key="test.first_group")
+    cached.first_group = first
+    django_select = forms.Select(choices=[first, *GROUPED])
+    html = cached.render("time_zone", value)
+    assert parse_html(html) == parse_html(django_select.render("time_zone", value))
+    assert html.count(" selected") == (1 if value else 0)
+    assert cached.use_required_attribute(value) is False
+
+
+def test_the_first_group_is_each_forms_own_and_the_rest_stays_cached():
+    widget = CachedOptionsSelect(choices=GROUPED, key="test.per_person")
+    widget.first_group = ("Suggested", [("America/Chicago", "Chicago")])
+    widget.render("tz", "America/Chicago")
+    other = CachedOptionsSelect(choices=lambda: [("changed", "changed")], key="test.per_person")
+    other.first_group = ("Suggested", [("Europe/Paris", "Paris")])
+    html = other.render("tz", "Europe/Paris")
+    assert "Chicago</option>" in html  # the cached groups, built once for this key
+    assert html.index('"Europe/Paris" selected') < html.index("France &amp; co")

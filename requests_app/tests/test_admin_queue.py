@@ -105,7 +105,7 @@ def test_the_queue_is_oldest_first_with_due_dates_and_overdue_flagged(
     client.force_login(validator_inao)
     content = client.get(CHANGELIST).content.decode()
     assert content.index("Old Bio") < content.index("Fresh Bio")
-    assert "March 4, 2026" in content  # the old one's due date
+    assert "4 March 2026" in content  # the old one's due date
 
     overdue = client.get(CHANGELIST + "?overdue=yes").content.decode()
     assert "Old Bio" in overdue and "Fresh Bio" not in overdue
@@ -317,4 +317,4 @@ def test_the_queue_escapes_names_and_shows_times_in_the_validators_zone(
     client.force_login(validator_inao)
     content = client.get(CHANGELIST).content.decode()
     assert "Old &lt;b&gt;Bio&lt;/b&gt; &amp; Co" in content
-    assert "6 p.m." in content  # 09:00 UTC is 18:00 in Tokyo
+    assert "2 March 2026, 18:00 JST" in content  # 09:00 UTC is 18:00 in Tokyo

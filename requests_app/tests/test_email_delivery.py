@@ -46,7 +46,7 @@ def test_the_receipt_is_in_the_applicants_language_and_time_zone(applicant, oper
     [receipt] = [m for m in mail.outbox if m.to == [applicant.email]]
     assert receipt.subject == "[TRACES] Votre demande pour Bio Import Lyon a été reçue"
     assert "Bonjour Anne," in receipt.body
-    assert "2 avril 2026 15:30" in receipt.body  # Paris time
+    assert "2 avril 2026 à 15\u00a0h\u00a030 CEST" in receipt.body  # Paris time, named
     assert "7 avril 2026" in receipt.body  # due after Easter Monday
     html = receipt.alternatives[0][0]
     assert "Nous avons bien reçu votre demande" in html

@@ -282,8 +282,8 @@ def test_the_profile_shows_the_submission_time_in_the_persons_time_zone(
 
     request_submit(applicant=applicant, organisation=operator)
     content = login(client, applicant).get(reverse("accounts:profile")).content.decode()
-    assert "8 a.m." in content  # 12:00 UTC is 08:00 in New York in March (EDT)
-    assert "March 12, 2026" in content  # due two working days later
+    assert "10 March 2026, 08:00 EDT" in content  # 12:00 UTC is 08:00 in New York in March
+    assert "12 March 2026" in content  # due two working days later
 
 
 def test_the_profile_shows_each_requests_decision_reason_and_history(

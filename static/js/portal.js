@@ -76,7 +76,9 @@
   // and put back. Passwords, hidden fields and the security token never are.
   var KEEP = "portal.keep-typed:" + location.pathname;
   function keepable(field) {
+    // A password shown as text (below) is still a password.
     return field.name && !/^(password|hidden|submit|button|file)$/.test(field.type) &&
+      !field.hasAttribute("data-password") &&
       field.name !== "csrfmiddlewaretoken" && !field.disabled;
   }
   document.addEventListener("submit", function (event) {
@@ -123,8 +125,83 @@
       });
     });
   }
+  // The sign-up code. "Show a new image" fetches one in place (django-simple-captcha's
+  // refresh URL) instead of reloading the page and losing what was typed; without
+  // JavaScript its empty link reloads the page. The code read aloud plays in the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".captcha-refresh, .captcha-audio");
+    var box = link && link.closest("[data-captcha]");
+    if (!box || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (link.classList.contains("captcha-audio")) {
+      if (typeof Audio !== "function") return;
+      event.preventDefault();
+      var played = new Audio(link.href).play();
+      if (played && played.catch) played.catch(function () { location.href = link.href; });
+      return;
+    }
+    if (typeof fetch !== "function") return;
+    event.preventDefault();
+    fetch(box.getAttribute("data-refresh-url"), {
+      headers: {"X-Requested-With": "XMLHttpRequest"}, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (data) {
+      box.querySelector("img.captcha").src = data.image_url;
+      box.querySelector("input[type=hidden]").value = data.key;
+      var audio = box.querySelector(".captcha-audio");
+      if (audio && data.audio_url) audio.href = data.audio_url;
+      var answer = box.querySelector("input:not([type=hidden])");
+      if (answer) answer.value = "";
+      var status = box.querySelector("[data-captcha-status]");
+      // Emptied first, so that a second new image is announced again.
+      status.textContent = "";
+      setTimeout(function () { status.textContent = status.getAttribute("data-message"); }, 50);
+    }).catch(function () { location.href = link.href; });
+  });
+
+  // "Show password": the button beside each password field (core/field.html) shows
+  // what was typed, and hides it again; its words come from the page, in its language.
+  function showPassword(button, input, shown, announce) {
+    input.type = shown ? "text" : "password";
+    button.textContent = button.getAttribute(shown ? "data-hide-text" : "data-show-text");
+    var status = button.parentNode.querySelector("[data-password-status]");
+    if (status && announce) {
+      status.textContent = button.getAttribute(shown ? "data-shown-status" : "data-hidden-status");
+    }
+  }
+  function enhancePasswords() {
+    document.querySelectorAll("[data-show-password]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-show-password"));
+      if (!input || input.type !== "password") return;
+      input.setAttribute("data-password", "");
+      // Shown as text, a password must not be capitalised or corrected by the keyboard.
+      input.setAttribute("autocapitalize", "none");
+      input.setAttribute("spellcheck", "false");
+      button.setAttribute("data-show-text", button.textContent);
+      button.hidden = false;
+      // As wide as its longer words, so that the field does not jump when they change.
+      var showWidth = button.offsetWidth;
+      button.textContent = button.getAttribute("data-hide-text");
+      button.style.minWidth = Math.max(showWidth, button.offsetWidth) + "px";
+      button.textContent = button.getAttribute("data-show-text");
+      button.addEventListener("click", function () {
+        showPassword(button, input, input.type === "password", true);
+      });
+    });
+  }
+  // Sent, a password is a password again: the browser offers to save it as one, and
+  // the page it leaves (back button) does not show it.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("[data-show-password]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-show-password"));
+      if (input && input.type === "text") showPassword(button, input, false, false);
+    });
+  });
+
   function ready() {
     restoreTyped();
+    enhancePasswords();
     focusErrorSummary();
   }
   if (document.readyState === "loading") {
