@@ -191,6 +191,74 @@ def operator_create(*, data: dict, created_by) -> Organisation:
     return operator
 
 
+# What an operator's administrators may propose to change (DESIGN §4): the new-operator
+# form's fields, the country apart (it decides which authority validates the operator).
+OPERATOR_CHANGE_FIELDS = (
+    "name",
+    "city",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "is_importer",
+    "is_first_consignee",
+    "eori",
+    "control_body",
+)
+
+
+def operator_values(operator: Organisation) -> dict:
+    """The operator's changeable values as JSON can keep them (the control body by pk)."""
+    values = {}
+    for field in OPERATOR_CHANGE_FIELDS:
+        if field == "control_body":
+            values[field] = operator.control_body_id
+        elif field == "phone":
+            values[field] = operator.phone.as_e164 if operator.phone else ""
+        else:
+            values[field] = getattr(operator, field)
+    return values
+
+
+@transaction.atomic
+def operator_change_apply(*, operator: Organisation, proposed: dict, actor, note: str = "") -> dict:
+    """Apply exactly the proposed fields to a (locked) operator, checked as a new one is;
+    its history keeps {field: [before, after]}. Raises ValidationError (an EORI taken
+    since, say)."""
+    operator = Organisation.objects.select_for_update().get(pk=operator.pk)
+    before = operator_values(operator)
+    changes = {}
+    for field, value in proposed.items():
+        if field not in OPERATOR_CHANGE_FIELDS:
+            continue
+        if field == "control_body":
+            operator.control_body_id = value
+        else:
+            setattr(operator, field, value)
+        if before[field] != value:
+            changes[field] = [before[field], value]
+    if not changes:
+        return {}
+    operator.full_clean(exclude=["created_by"], validate_constraints=True)
+    operator.save()
+    if "control_body" in changes:
+        # The history is read by people: the control bodies by name, not by number.
+        names = dict(
+            Organisation.objects.filter(
+                pk__in=[pk for pk in changes["control_body"] if pk]
+            ).values_list("pk", "name")
+        )
+        changes["control_body"] = [names.get(pk, "") for pk in changes["control_body"]]
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.CHANGED,
+        actor=actor,
+        note=note,
+        changes=changes,
+    )
+    return changes
+
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from entities import admin as entities_admin
 from entities.models import Membership, Organisation
 from entities.models import Status as OrganisationStatus
-from requests_app import services
+from requests_app import selectors, services
 from requests_app.forms import RejectForm
 from requests_app.models import (
     AuthorisationRequest,
@@ -216,7 +217,8 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 
-    def validator_of(self, request) -> Validator | None:
+    @staticmethod
+    def validator_of(request) -> Validator | None:
         """The person's validator row with its authority, read once per request
         (the list, the filters and the actions all need it)."""
         if not hasattr(request, "_queue_validator"):
@@ -335,13 +337,18 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         if organisation.is_operator:
             from entities.services import operator_with_eori, similar_operators
 
-            same_eori = operator_with_eori(organisation.eori, exclude_pk=organisation.pk)
+            # A change is checked on the values it declares: the new EORI, the new name.
+            declared = obj.proposal.get("proposed", {}) if obj.is_change else {}
+            eori = declared.get("eori") or organisation.eori
+            name = declared.get("name") or organisation.name
+            same_eori = operator_with_eori(eori, exclude_pk=organisation.pk)
             similar = [
                 o
-                for o in similar_operators(name=organisation.name, country=organisation.country)
+                for o in similar_operators(name=name, country=organisation.country)
                 if o.pk != organisation.pk
             ]
             duplicates = ([same_eori] if same_eori else []) + [o for o in similar if o != same_eori]
+        change_rows = selectors.change_rows(obj) if obj.is_change else []
         members = list(
             Membership.objects.filter(organisation=organisation)
             .select_related("user")
@@ -362,6 +369,8 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             and request.user.has_perm("requests_app.decide_authorisationrequest")
             and services.can_decide(user=request.user, request=obj),
             "reject_form": reject_form,
+            "change_rows": change_rows,
+            "stale": any(row.stale for row in change_rows),
             "is_new_operator": obj.kind == RequestKind.NEW_OPERATOR
             and organisation.status == OrganisationStatus.NEW,
         }
@@ -443,3 +452,69 @@ class ValidatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "authority__name", "authority__short_name"]
     autocomplete_fields = []
     raw_id_fields = ["user"]
+
+
+# --- The competent authority appoints an operator's administrator ----------------------
+
+admin.site.unregister(Membership)
+
+
+@admin.register(Membership)
+class MembershipAdmin(entities_admin.MembershipAdmin):
+    """Memberships, with "Make administrator" for the competent authority.
+
+    A company whose last administrator has gone asks its authority: the validators
+    find its members here (search by the organisation's name or EORI), limited to
+    the organisations of their authority's country, and appoint one. Superusers
+    keep the plain editing of entities' admin.
+    """
+
+    actions = ["appoint_administrators"]
+
+    def _validator(self, request) -> Validator | None:
+        # Read once per request, shared with the queue (every admin page asks both).
+        return AuthorisationRequestAdmin.validator_of(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        validator = self._validator(request)
+        if validator is None:
+            return queryset.none()
+        return queryset.filter(organisation__country=validator.authority.country)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._validator(request) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        if self._validator(request) is None:
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_appoint_permission(self, request):
+        return request.user.is_superuser or self._validator(request) is not None
+
+    @admin.action(
+        description=gettext_lazy("Make the selected members administrators"),
+        permissions=["appoint"],
+    )
+    def appoint_administrators(self, request, queryset):
+        appointed = 0
+        for membership in queryset.select_related("user", "organisation"):
+            if membership.is_admin:
+                continue
+            try:
+                services.admin_grant(membership=membership, by=request.user)
+            except services.RequestError as error:
+                self.message_user(request, f"{membership}: {error}", messages.ERROR)
+            else:
+                appointed += 1
+        if appointed:
+            self.message_user(
+                request,
+                _("%(count)d member(s) made administrator.") % {"count": appointed},
+                messages.SUCCESS,
+            )
