@@ -349,8 +349,20 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # serves plain HTTP on loopback (make soak); BEHIND_PROXY=on trusts the
 # X-Forwarded-Proto header of a TLS-terminating reverse proxy.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (core.client.client_ip, for the security log and every rate
+# limit): behind TRUSTED_PROXY_COUNT proxies that each append to X-Forwarded-For,
+# the entry the outermost one wrote; never a client's own header without a proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is on and TRUSTED_PROXY_COUNT is below 1: set it to the number of "
+        "proxies in front of the portal that append to X-Forwarded-For (1: the load balancer)."
+    )
+# allauth reads the same count; its adapter asks core.client (accounts.adapter).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
