@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.ReplicaReadsMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.middleware.ValidatorMfaMiddleware",
 ]
@@ -144,6 +145,41 @@ else:
     # Persistent connections: CONN_MAX_AGE=0 cut search throughput fourfold.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica (optional) serves the reads of the directory and the
+# organisation pages (core.router, core.middleware): everything else, and any read
+# by a person who wrote in the last READ_YOUR_WRITES_SECONDS, goes to the primary;
+# so do all reads while the replica is down or lags more than REPLICA_MAX_LAG_SECONDS.
+# Without REPLICA_DATABASE_URL the "replica" alias names the primary and no router
+# is installed. In tests the replica mirrors the test database (TEST MIRROR).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if key in DATABASES["default"]:
+            DATABASES["replica"][key] = DATABASES["default"][key]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is gone must not hold a page for long: the primary serves it.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["core.router.ReplicaRouter"]
+else:
+    DATABASES["replica"] = {
+        key: value for key, value in DATABASES["default"].items() if key != "TEST"
+    }
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READ_VIEWS = [
+    "entities:operators",
+    "entities:control_bodies",
+    "entities:authorities",
+    "entities:organisation",
+]
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=30)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2)
+if READ_YOUR_WRITES_SECONDS <= REPLICA_MAX_LAG_SECONDS:
+    raise ImproperlyConfigured(
+        "READ_YOUR_WRITES_SECONDS must be longer than REPLICA_MAX_LAG_SECONDS: a person "
+        "back on the replica after a write must find the write there."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters and the like must be shared by every worker process:
