@@ -188,15 +188,17 @@ class OperatorForm(forms.Form):
         label=_("None of these organisations is mine: create a new operator."),
         required=False,
     )
+    # "Is it one of these?": asked of a new operator and of a correction.
+    check_similar_names = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operator: Organisation | None = None, **kwargs):
+        """`operator`: the operator being corrected, left out of its own duplicate checks."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = partial(country_choices, _("Choose a country"))
+        self.operator = operator
         self.similar: list[Organisation] = []
         self.existing_operator: Organisation | None = None
-        # A change to an operator: its own EORI and name are not duplicates of itself.
-        self.operator: Organisation | None = None
 
     def clean_name(self):
         return one_line(self.cleaned_data["name"])
@@ -268,8 +270,12 @@ class OperatorForm(forms.Form):
                 data["phone"] = phone_number(data["phone"], region=country).as_e164
             except ValidationError as error:
                 self.add_error("phone", error)
-        if country and data.get("name") and not self.errors and self.operator is None:
-            self.similar = similar_operators(name=data["name"], country=country)
+        if country and data.get("name") and not self.errors and self.check_similar_names:
+            self.similar = [
+                other
+                for other in similar_operators(name=data["name"], country=country)
+                if self.operator is None or other.pk != self.operator.pk
+            ]
             if self.similar and not data.get("confirm_not_duplicate"):
                 self.add_error(
                     "confirm_not_duplicate",
@@ -321,12 +327,14 @@ class InviteForm(forms.Form):
 
 class OperatorChangeForm(OperatorForm):
     """A valid operator's details as its administrators propose to change them: the
-    new-operator form, filled with the validated values; the country stays."""
+    new-operator form, filled with the validated values; the country stays. A valid
+    operator is not asked whether it is a duplicate of others: only its EORI is checked."""
+
+    check_similar_names = False
 
     def __init__(self, *args, operator: Organisation, **kwargs):
         kwargs.setdefault("initial", self.initial_for(operator))
-        super().__init__(*args, **kwargs)
-        self.operator = operator
+        super().__init__(*args, operator=operator, **kwargs)
         del self.fields["confirm_not_duplicate"]
         country = self.fields["country"]
         country.disabled = True

@@ -50,11 +50,11 @@ def directory_search(query: DirectoryQuery) -> QuerySet[Organisation]:
     """Organisations of one kind matching every criterion given, sorted.
 
     The name matches part of a word, ignoring case, accents and punctuation.
-    Rejected organisations are left out: nobody can join them.
+    Rejected and merged organisations are left out: nobody can join them.
     """
     qs = (
         Organisation.objects.filter(kind=query.kind)
-        .exclude(status=Status.REJECTED)
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
         .select_related("control_body")
     )
     term = normalise(query.name)
@@ -87,7 +87,11 @@ def operator_with_eori(eori: str, *, exclude_pk: int | None = None) -> Organisat
     """The living (not rejected) operator holding this EORI, if any."""
     if not eori:
         return None
-    qs = Organisation.objects.operators().exclude(status=Status.REJECTED).filter(eori=eori)
+    qs = (
+        Organisation.objects.operators()
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
+        .filter(eori=eori)
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("pk").first()
@@ -108,7 +112,7 @@ def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organ
         return []
     qs = (
         Organisation.objects.operators()
-        .exclude(status=Status.REJECTED)
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
         .filter(country=country)
         .select_related("control_body")
     )
@@ -191,40 +195,85 @@ def operator_create(*, data: dict, created_by) -> Organisation:
     return operator
 
 
-# What an operator's administrators may propose to change (DESIGN §4): the new-operator
-# form's fields, the country apart (it decides which authority validates the operator).
-OPERATOR_CHANGE_FIELDS = (
+# What an applicant describes of an operator (OperatorForm), and may correct.
+OPERATOR_DETAIL_FIELDS = (
     "name",
+    "country",
     "city",
     "address",
     "postcode",
     "phone",
     "email",
+    "eori",
     "is_importer",
     "is_first_consignee",
-    "eori",
     "control_body",
 )
 
 
+def _shown(value):
+    """A field's value as the history keeps it (JSON): a control body by its pk."""
+    if isinstance(value, Organisation):
+        return value.pk
+    if hasattr(value, "as_e164"):  # a phone number
+        return value.as_e164 if value else ""
+    if value is None:
+        return ""
+    return value if isinstance(value, bool | int) else str(value)
+
+
+@transaction.atomic
+def operator_details_update(
+    *, operator: Organisation, data: dict, actor, note: str = ""
+) -> Organisation:
+    """Write an operator's corrected details (OperatorForm.cleaned_data) to its row,
+    with the changed fields in its history ({"field": [old, new]})."""
+    operator = Organisation.objects.select_for_update().get(pk=operator.pk)
+    changes = {}
+    for field in OPERATOR_DETAIL_FIELDS:
+        new = data.get(field)
+        if field in ("is_importer", "is_first_consignee"):
+            new = bool(new)
+        elif field != "control_body":
+            new = new or ""
+        old = getattr(operator, field)
+        if _shown(old) != _shown(new):
+            changes[field] = [_shown(old), _shown(new)]
+            setattr(operator, field, new)
+    if not changes:
+        return operator
+    operator.full_clean(exclude=["created_by"], validate_constraints=True)
+    operator.save()
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.CHANGED,
+        actor=actor,
+        note=note,
+        changes=changes,
+    )
+    return operator
+
+
+# What a valid operator's administrators may propose to change (DESIGN §4): its
+# details but the country (which decides the authority that validates the operator).
+OPERATOR_CHANGE_FIELDS = tuple(f for f in OPERATOR_DETAIL_FIELDS if f != "country")
+
+
 def operator_values(operator: Organisation) -> dict:
-    """The operator's changeable values as JSON can keep them (the control body by pk)."""
-    values = {}
-    for field in OPERATOR_CHANGE_FIELDS:
-        if field == "control_body":
-            values[field] = operator.control_body_id
-        elif field == "phone":
-            values[field] = operator.phone.as_e164 if operator.phone else ""
-        else:
-            values[field] = getattr(operator, field)
-    return values
+    """The operator's changeable values as JSON keeps them (a control body by its pk)."""
+    return {
+        field: operator.control_body_id
+        if field == "control_body"
+        else _shown(getattr(operator, field))
+        for field in OPERATOR_CHANGE_FIELDS
+    }
 
 
 @transaction.atomic
 def operator_change_apply(*, operator: Organisation, proposed: dict, actor, note: str = "") -> dict:
-    """Apply exactly the proposed fields to a (locked) operator, checked as a new one is;
-    its history keeps {field: [before, after]}. Raises ValidationError (an EORI taken
-    since, say)."""
+    """Apply exactly the proposed fields to the (locked) operator, checked as a new one
+    is; its history keeps {field: [before, after]}. Raises ValidationError (an EORI
+    taken since the proposal, say)."""
     operator = Organisation.objects.select_for_update().get(pk=operator.pk)
     before = operator_values(operator)
     changes = {}
@@ -241,14 +290,6 @@ def operator_change_apply(*, operator: Organisation, proposed: dict, actor, note
         return {}
     operator.full_clean(exclude=["created_by"], validate_constraints=True)
     operator.save()
-    if "control_body" in changes:
-        # The history is read by people: the control bodies by name, not by number.
-        names = dict(
-            Organisation.objects.filter(
-                pk__in=[pk for pk in changes["control_body"] if pk]
-            ).values_list("pk", "name")
-        )
-        changes["control_body"] = [names.get(pk, "") for pk in changes["control_body"]]
     organisation_event_record(
         organisation=operator,
         action=OrganisationAction.CHANGED,

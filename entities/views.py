@@ -54,7 +54,15 @@ DIRECTORY_COLUMNS = (
     "control_body__name",
 )
 # What the organisation page shows (entities/organisation.html).
-ORGANISATION_PAGE_COLUMNS = (*DIRECTORY_COLUMNS, "address", "postcode", "phone", "email")
+ORGANISATION_PAGE_COLUMNS = (
+    *DIRECTORY_COLUMNS,
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "merged_into",
+    "status_reason",
+)
 
 KIND_SLUGS = {
     Kind.OPERATOR: "entities:operators",
@@ -179,12 +187,25 @@ def _history_of_changes(organisation) -> list[dict]:
     events = OrganisationEvent.objects.filter(
         organisation=organisation, action=OrganisationAction.CHANGED
     ).order_by("-at", "-pk")[:HISTORY_OF_CHANGES_SHOWN]
+    events = list(events)
+    # Control bodies are kept by pk: their names, in one more query when there are any.
+    pks = {
+        pk
+        for event in events
+        for pk in event.changes.get("control_body", [])
+        if isinstance(pk, int)
+    }
+    names = dict(Organisation.objects.filter(pk__in=pks).values_list("pk", "name")) if pks else {}
     fields = Organisation._meta
     return [
         {
             "at": event.at,
             "fields": [
-                (capfirst(fields.get_field(name).verbose_name), _shown(old), _shown(new))
+                (
+                    capfirst(fields.get_field(name).verbose_name),
+                    _shown(names.get(old, old) if name == "control_body" else old),
+                    _shown(names.get(new, new) if name == "control_body" else new),
+                )
                 for name, (old, new) in event.changes.items()
             ],
         }
@@ -204,11 +225,17 @@ def organisation_detail(request, pk: int):
         .annotate(my_admin=Subquery(my_role.values("is_admin")[:1])),
         pk=pk,
     )
+    if organisation.is_merged:
+        # A duplicate merged into another: its links lead to the one that stays.
+        return redirect("entities:organisation", organisation.merged_into_id)
+    # Why it is suspended is for its members (read with the organisation, above).
+    is_member = organisation.is_suspended and organisation.my_admin is not None
     return render(
         request,
         "entities/organisation.html",
         {
             "organisation": organisation,
+            "is_member": is_member,
             "changes": _history_of_changes(organisation) if organisation.is_operator else [],
             "directory_url": reverse(KIND_SLUGS[organisation.kind]),
             "actions": organisation_actions.panels(request, organisation=organisation),

@@ -227,10 +227,13 @@ def test_validators_can_edit_nothing_else(client, validator_inao, pending_reques
     client.force_login(validator_inao)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Authorisation requests" in index
-    for hidden in ["Users", "Groups", "Validators", "Operators", "Authorities"]:
+    # Operators, read-only: to merge duplicates and suspend (issue 15); memberships:
+    # there the authority appoints an operator's administrator (issue 14).
+    assert ">Operators<" in index and ">Memberships<" in index
+    for hidden in ["Users", "Groups", "Validators", "Authorities"]:
         assert f">{hidden}<" not in index
-    # Memberships only: there the authority appoints an operator's administrator.
-    assert ">Memberships<" in index
+    change = reverse("admin:entities_operator_change", args=[pending_request.organisation_id])
+    assert client.post(change, {"name": "Renamed"}).status_code == 403
     assert client.get(reverse("admin:requests_app_validator_changelist")).status_code == 403
     assert client.get(reverse("admin:accounts_user_changelist")).status_code in (403, 404)
     delete = reverse("admin:requests_app_authorisationrequest_delete", args=[pending_request.pk])

@@ -262,7 +262,11 @@ def test_the_control_body_and_activities_can_change(operator, operator_admin, va
     operator.refresh_from_db()
     assert operator.control_body == body and operator.is_first_consignee
     event = OrganisationEvent.objects.get(organisation=operator, action="changed")
-    assert event.changes["control_body"][1] == "Bureau Veritas Bio"
+    assert event.changes["control_body"][1] == body.pk  # kept by pk, shown by name:
+    page = _client(validator_inao).get(reverse("entities:organisation", args=[operator.pk]))
+    assert re.search(
+        r"Control body: <del>.*</del> → <ins>Bureau Veritas Bio</ins>", page.content.decode()
+    )
 
 
 # --- Two proposals at once ------------------------------------------------------------
