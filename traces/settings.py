@@ -384,6 +384,12 @@ PORTAL_URL = env.str(
     "PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}"
 ).rstrip("/")
 
+# Management commands `make serve` runs once a day (manage.py run_daily), each
+# idempotent; other deployments run `manage.py run_daily` from cron (README).
+DAILY_COMMANDS = ["send_reminders"]
+# Seconds between two runs of the daily commands under `make serve`.
+DAILY_INTERVAL = env.int("DAILY_INTERVAL", default=24 * 60 * 60)
+
 # --- Security headers -------------------------------------------------------
 # No inline script or style anywhere: scripts and styles come from our own
 # static files; a nonce (csp_nonce in templates) where one is unavoidable.
