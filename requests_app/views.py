@@ -19,7 +19,7 @@ from requests_app.forms import (
     RejectForm,
     RequestForm,
 )
-from requests_app.models import AuthorisationRequest, RequestKind, RequestStatus
+from requests_app.models import AuthorisationRequest, RequestKind
 
 # The new operator's details, between the form and the request that creates it.
 PENDING_OPERATOR_SESSION_KEY = "pending_operator"
@@ -59,7 +59,7 @@ def home(request):
         {
             "memberships": memberships,
             "requests": requests,
-            "has_pending": any(r.status == RequestStatus.PENDING for r in requests),
+            "has_pending": any(r.is_open for r in requests),
             "to_decide_count": selectors.to_decide_count(request.user, memberships),
         },
     )
