@@ -2,7 +2,7 @@
 
 Download my data: the person's requests with their whole history, the
 decisions they took, their validator role. Delete my account: refused for a
-validator; otherwise pending requests are withdrawn, and the messages and
+validator; otherwise open requests are withdrawn, and the messages and
 contact details the person wrote are erased (the requests and their history
 stay, under the person's pseudonym).
 """
@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accounts.services import utc
-from requests_app.models import AuthorisationRequest, RequestEvent, RequestStatus, Validator
+from requests_app.models import OPEN_STATUSES, AuthorisationRequest, RequestEvent, Validator
 from requests_app.services import request_withdraw
 
 
@@ -90,10 +90,11 @@ def deletion_blockers(*, user) -> list[str]:
 
 
 def account_deleting(*, user) -> None:
-    for pending in AuthorisationRequest.objects.filter(
-        applicant=user, status=RequestStatus.PENDING
+    # Pending, or waiting for the person's correction: nobody else would act on it.
+    for open_request in AuthorisationRequest.objects.filter(
+        applicant=user, status__in=OPEN_STATUSES
     ):
-        request_withdraw(request=pending, by=user)
+        request_withdraw(request=open_request, by=user)
     AuthorisationRequest.objects.filter(applicant=user).update(
         message="", contact_email="", contact_phone=""
     )

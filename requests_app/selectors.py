@@ -23,6 +23,7 @@ MY_REQUESTS_COLUMNS = (
     "decided_at",
     "reason",
     "to_operator_admins",
+    "escalated_at",
     "organisation__name",
     "routed_to__name",
     "routed_to__short_name",
@@ -72,4 +73,21 @@ def history_events():
     """A request's events, oldest first, with their actors: for prefetch_related."""
     return Prefetch(
         "events", queryset=RequestEvent.objects.select_related("actor").only(*HISTORY_COLUMNS)
+    )
+
+
+def queue_counts(user) -> dict[str, int] | None:
+    """What waits in a staff member's queue (the admin index): pending, overdue,
+    in correction. One aggregate over the queue's index; None for others."""
+    from django.db.models import Count, Q
+
+    from requests_app.models import RequestStatus, working_today
+
+    if not user.is_staff:
+        return None
+    pending = Q(status=RequestStatus.PENDING)
+    return AuthorisationRequest.objects.for_validator(user).aggregate(
+        pending=Count("pk", filter=pending),
+        overdue=Count("pk", filter=pending & Q(due_date__lt=working_today())),
+        correction=Count("pk", filter=Q(status=RequestStatus.CORRECTION_REQUESTED)),
     )
