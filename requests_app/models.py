@@ -309,6 +309,9 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
+            # The overdue ones of a queue (the admin index's count, the Overdue filter):
+            # WHERE routed_to = ? AND status = 'pending' AND due_date < today.
+            models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
             # The daily expiry of corrections: WHERE status = 'correction' AND
             # correction_requested_at < ?.
             models.Index(

@@ -10,6 +10,7 @@ redirect to a log-in page) and must change nothing.
 from __future__ import annotations
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
@@ -58,6 +59,7 @@ PORTAL_RULES = {
     "entities:member_revoke_admin": ("membership", "post", frozenset({"operator_admin"})),
     "entities:invitation_revoke": ("invitation", "post", frozenset({"operator_admin"})),
     "requests:change_propose": ("organisation", "get", frozenset({"operator_admin"})),
+    "accounts:session_end": ("session", "post", frozenset({"applicant"})),
 }
 # What the allowed person posts (a form that would otherwise be refused as empty).
 POST_DATA = {
@@ -76,6 +78,10 @@ NOT_OBJECT_IDS = {
     "entities:invitation": "an invitation's random token, kept hashed (entities tests)",
     "admin:app_list": "an application name, not an object",
     None: "the admin's catch-all and unnamed redirects",
+    # allauth's own views of a person's passkeys ask for the password again first,
+    # then look the key up among the person's own: accounts/tests/test_passkeys.py.
+    "mfa_remove_webauthn": "a passkey, after re-authentication (accounts/tests/test_passkeys.py)",
+    "mfa_edit_webauthn": "a passkey, after re-authentication (accounts/tests/test_passkeys.py)",
 }
 
 
@@ -93,6 +99,9 @@ def story(cast, pending_request, operator):
         ),
         "request": pending_request,
         "notification": Notification.objects.filter(user=cast["applicant"]).first(),
+        "session": UserSession.objects.create(
+            user=cast["applicant"], ip="192.0.2.1", session_key="s" * 32, user_agent="Firefox"
+        ),
         "cast": cast,
     }
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('entities', '0008_invitations_and_change_actions'),
-        ('requests_app', '0008_reminders_sent'),
+        ('requests_app', '0009_queue_overdue_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
