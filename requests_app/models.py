@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.text import validate_multiline
@@ -69,10 +70,18 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # "request status": in French a request (une demande) is Approuvée, Rejetée,
+    # Retirée; an organisation's statuses (entities) agree with un opérateur.
+    PENDING = "pending", pgettext_lazy("request status", "Pending")
+    APPROVED = "approved", pgettext_lazy("request status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("request status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+
+
+# The statuses in which a request waits in its decider's queue, counted on the
+# admin index and the portal's home. A new waiting status ("correction
+# requested") is added here and counted everywhere.
+QUEUE_STATUSES = (RequestStatus.PENDING,)
 
 
 class PendingRequest(NamedTuple):
@@ -249,6 +258,9 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
+            # A validator's counts (admin index, portal home), from the index alone:
+            # WHERE routed_to = ? AND status IN (...), counting due_date < today.
+            models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
         ]
 
     def __str__(self):
@@ -287,10 +299,10 @@ class AuthorisationRequest(models.Model):
 
 
 class EventAction(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("request history", "Submitted")
+    APPROVED = "approved", pgettext_lazy("request history", "Approved")
+    REJECTED = "rejected", pgettext_lazy("request history", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request history", "Withdrawn")
 
 
 class RequestEvent(models.Model):

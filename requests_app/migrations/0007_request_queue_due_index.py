@@ -1,0 +1,18 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """The counts of a validator's queue (pending, overdue) from this index alone."""
+
+    dependencies = [
+        ("requests_app", "0006_request_search_text"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="authorisationrequest",
+            index=models.Index(
+                fields=["routed_to", "status", "due_date"], name="request_queue_due"
+            ),
+        ),
+    ]
