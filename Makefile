@@ -9,7 +9,7 @@ VNU_VERSION := 26.9.27
 VNU := var/vnu-$(VNU_VERSION).jar
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup serve soak messages lint format screenshots bench bench-growth clean
+.PHONY: help run test test-setup setup serve soak messages lint format screenshots bench bench-growth clean
 
 help:
 	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -45,7 +45,10 @@ run: setup
 	$(PY) manage.py bootstrap_demo --operators $(DEMO_OPERATORS)
 	@scripts/run-dev $(PORT)
 
-test: setup $(VNU)
+# What the tests need, apart from running them (CI prepares once, then runs two suites at once).
+test-setup: setup $(VNU)
+
+test: test-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The Nu HTML Checker for the browser tests, from the npm registry (a jar: Java runs it).

@@ -6,13 +6,14 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import email_send
+from core.client import client_ip
 
 
 def _absolute(request, path: str) -> str:
@@ -53,6 +54,13 @@ class AccountAdapter(DefaultAccountAdapter):
         "cannot_remove_primary_email": _("Your account's main e-mail address cannot be removed"),
         "unverified_primary_email": _("Confirm your e-mail address first"),
     }
+
+    def get_client_ip(self, request):
+        """The address every allauth rate limit counts: the portal's one rule (core.client)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         user = context.get("user") or User.objects.filter(email__iexact=email).first()

@@ -21,6 +21,8 @@ import unicodedata
 
 from django.utils import timezone
 
+from core.client import client_ip as _client_ip
+
 logger = logging.getLogger("traces.security")
 
 _MAX_VALUE = 200
@@ -57,9 +59,9 @@ def clean(value) -> str:
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR only: a client-supplied X-Forwarded-For would let anyone
-    # write the address of their choice into the log.
-    return (request.META.get("REMOTE_ADDR") if request is not None else None) or "-"
+    # The rate limits' rule (core.client): REMOTE_ADDR, or behind the configured
+    # proxies the address the outermost one saw; never a client's own header.
+    return _client_ip(request) or "-"
 
 
 def log_event(event: str, *, request=None, user=None, level: int = logging.INFO, **details) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +53,11 @@ def render_email(*, template_prefix: str, context: dict, language: str | None) -
 def email_send(*, to: str, template_prefix: str, context: dict, language: str | None) -> None:
     """Render now (in the recipient's language), deliver later through the task queue."""
     message = render_email(template_prefix=template_prefix, context=context, language=language)
-    message.update(to=[to])
+    # One Message-ID for every attempt: a retry after a doubtful failure (the server
+    # took the message, then the connection broke) is the same message, which the
+    # mail system can recognise.
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None
+    message.update(to=[to], headers={"Message-ID": make_msgid(domain=domain)})
     deliver_email.enqueue(message=message)
 
 

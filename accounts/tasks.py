@@ -10,6 +10,7 @@ failed `MAX_ATTEMPTS` times (then the failure is logged for a person to see).
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task, task_backends
 from django.utils import timezone
@@ -17,12 +18,17 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-FIRST_RETRY = timedelta(seconds=30)
 
 
 def retry_delay(attempt: int) -> timedelta:
-    """30 s, 1 min, 2 min... capped at one hour: about half a day in all."""
-    return min(FIRST_RETRY * (2 ** (attempt - 1)), timedelta(hours=1))
+    """30 s, 1 min, 2 min... capped at one hour: about half a day in all.
+
+    EMAIL_RETRY_FIRST_SECONDS and EMAIL_RETRY_MAX_SECONDS change the first delay
+    and the cap (`make cluster-soak` retries within seconds).
+    """
+    first = timedelta(seconds=getattr(settings, "EMAIL_RETRY_FIRST_SECONDS", 30))
+    cap = timedelta(seconds=getattr(settings, "EMAIL_RETRY_MAX_SECONDS", 3600))
+    return min(first * (2 ** (attempt - 1)), cap)
 
 
 @task

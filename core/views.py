@@ -1,8 +1,11 @@
 """Views that know nothing of the portal's domain."""
 
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -24,3 +27,26 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on every site (the admin's pages name no icon)."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+# How long a browser or the balancer should wait before asking again.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """handler500: "Try again in a moment" (503) when the database could not be reached.
+
+    The database unreachable (its restart, a failover) raises OperationalError or
+    InterfaceError wherever it is first needed, a view or a middleware: every
+    write runs in a transaction, so nothing was half-written, and the same
+    request succeeds once the database is back. Like 500.html, 503.html needs no
+    database and no context processor; it is in the language of the request.
+    Any other error is the plain 500.
+    """
+    error = sys.exception()
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -183,10 +183,12 @@ class OperatorForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operator: Organisation | None = None, **kwargs):
+        """`operator`: the operator being corrected, left out of its own duplicate checks."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = partial(country_choices, _("Choose a country"))
+        self.operator = operator
         self.similar: list[Organisation] = []
         self.existing_operator: Organisation | None = None
 
@@ -207,7 +209,7 @@ class OperatorForm(forms.Form):
         if not value:
             return ""
         eori = validate_eori(value)
-        existing = operator_with_eori(eori)
+        existing = operator_with_eori(eori, exclude_pk=self.operator.pk if self.operator else None)
         if existing:
             self.existing_operator = existing
             url = reverse("entities:organisation", args=[existing.pk])
@@ -261,7 +263,11 @@ class OperatorForm(forms.Form):
             except ValidationError as error:
                 self.add_error("phone", error)
         if country and data.get("name") and not self.errors:
-            self.similar = similar_operators(name=data["name"], country=country)
+            self.similar = [
+                other
+                for other in similar_operators(name=data["name"], country=country)
+                if self.operator is None or other.pk != self.operator.pk
+            ]
             if self.similar and not data.get("confirm_not_duplicate"):
                 self.add_error(
                     "confirm_not_duplicate",

@@ -33,6 +33,9 @@ class Status(models.TextChoices):
     VALID = "valid", pgettext_lazy("organisation status", "Valid")
     REJECTED = "rejected", pgettext_lazy("organisation status", "Rejected")
     SUSPENDED = "suspended", pgettext_lazy("organisation status", "Suspended")
+    # A duplicate merged into the operator that stays (`merged_into`): its row is
+    # kept, so links to it lead there.
+    MERGED = "merged", pgettext_lazy("organisation status", "Merged")
 
 
 class ControlBodyKind(models.TextChoices):
@@ -129,6 +132,18 @@ class Organisation(models.Model):
     # `icontains` on `name` would become UPPER(name) LIKE, which no such index serves.
     search_name = SearchTextField(_("search name"), blank=True, editable=False)
 
+    # The operator a merged duplicate became part of.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
+    # Why it is suspended, as its members read it.
+    status_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -147,11 +162,18 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name", "pk"]
         constraints = [
-            # An EORI identifies one living operator; a rejected one frees it.
+            # An EORI identifies one living operator; a rejected one frees it, and a
+            # merged duplicate keeps its own for the record, the one it was merged
+            # into holding it (or another) alone.
             models.UniqueConstraint(
                 fields=["eori"],
-                condition=Q(kind="operator") & ~Q(eori="") & ~Q(status="rejected"),
-                name="operator_eori_unique_unless_rejected",
+                condition=Q(kind="operator") & ~Q(eori="") & ~Q(status__in=["rejected", "merged"]),
+                name="operator_eori_unique_unless_rejected_or_merged",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="merged_means_merged_into_another",
             ),
             models.UniqueConstraint(
                 fields=["kind", "code"], condition=~Q(code=""), name="organisation_code_unique"
@@ -227,6 +249,14 @@ class Organisation(models.Model):
     @property
     def identifier_label(self) -> str:
         return _("EORI number") if self.is_operator else _("Code")
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == Status.MERGED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == Status.SUSPENDED
 
     @property
     def accepts_requests(self) -> bool:

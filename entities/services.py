@@ -50,11 +50,11 @@ def directory_search(query: DirectoryQuery) -> QuerySet[Organisation]:
     """Organisations of one kind matching every criterion given, sorted.
 
     The name matches part of a word, ignoring case, accents and punctuation.
-    Rejected organisations are left out: nobody can join them.
+    Rejected and merged organisations are left out: nobody can join them.
     """
     qs = (
         Organisation.objects.filter(kind=query.kind)
-        .exclude(status=Status.REJECTED)
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
         .select_related("control_body")
     )
     term = normalise(query.name)
@@ -87,7 +87,11 @@ def operator_with_eori(eori: str, *, exclude_pk: int | None = None) -> Organisat
     """The living (not rejected) operator holding this EORI, if any."""
     if not eori:
         return None
-    qs = Organisation.objects.operators().exclude(status=Status.REJECTED).filter(eori=eori)
+    qs = (
+        Organisation.objects.operators()
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
+        .filter(eori=eori)
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("pk").first()
@@ -108,7 +112,7 @@ def similar_operators(*, name: str, country: str, limit: int = 10) -> list[Organ
         return []
     qs = (
         Organisation.objects.operators()
-        .exclude(status=Status.REJECTED)
+        .exclude(status__in=[Status.REJECTED, Status.MERGED])
         .filter(country=country)
         .select_related("control_body")
     )
@@ -187,6 +191,65 @@ def operator_create(*, data: dict, created_by) -> Organisation:
     operator.save()
     organisation_event_record(
         organisation=operator, action=OrganisationAction.CREATED, actor=created_by
+    )
+    return operator
+
+
+# What an applicant describes of an operator (OperatorForm), and may correct.
+OPERATOR_DETAIL_FIELDS = (
+    "name",
+    "country",
+    "city",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "eori",
+    "is_importer",
+    "is_first_consignee",
+    "control_body",
+)
+
+
+def _shown(value):
+    """A field's value as the history keeps it (JSON): a control body by its pk."""
+    if isinstance(value, Organisation):
+        return value.pk
+    if hasattr(value, "as_e164"):  # a phone number
+        return value.as_e164 if value else ""
+    if value is None:
+        return ""
+    return value if isinstance(value, bool | int) else str(value)
+
+
+@transaction.atomic
+def operator_details_update(
+    *, operator: Organisation, data: dict, actor, note: str = ""
+) -> Organisation:
+    """Write an operator's corrected details (OperatorForm.cleaned_data) to its row,
+    with the changed fields in its history ({"field": [old, new]})."""
+    operator = Organisation.objects.select_for_update().get(pk=operator.pk)
+    changes = {}
+    for field in OPERATOR_DETAIL_FIELDS:
+        new = data.get(field)
+        if field in ("is_importer", "is_first_consignee"):
+            new = bool(new)
+        elif field != "control_body":
+            new = new or ""
+        old = getattr(operator, field)
+        if _shown(old) != _shown(new):
+            changes[field] = [_shown(old), _shown(new)]
+            setattr(operator, field, new)
+    if not changes:
+        return operator
+    operator.full_clean(exclude=["created_by"], validate_constraints=True)
+    operator.save()
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.CHANGED,
+        actor=actor,
+        note=note,
+        changes=changes,
     )
     return operator
 

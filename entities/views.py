@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from entities.forms import DirectorySearchForm
-from entities.models import Kind, Organisation
+from entities.models import Kind, Membership, Organisation
 from entities.services import SEARCHED_SESSION_KEY, DirectoryQuery, directory_search
 from entities.slots import directory_footer, organisation_actions
 
@@ -36,7 +36,15 @@ DIRECTORY_COLUMNS = (
     "control_body__name",
 )
 # What the organisation page shows (entities/organisation.html).
-ORGANISATION_PAGE_COLUMNS = (*DIRECTORY_COLUMNS, "address", "postcode", "phone", "email")
+ORGANISATION_PAGE_COLUMNS = (
+    *DIRECTORY_COLUMNS,
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "merged_into",
+    "status_reason",
+)
 
 KIND_SLUGS = {
     Kind.OPERATOR: "entities:operators",
@@ -154,11 +162,20 @@ def organisation_detail(request, pk: int):
         Organisation.objects.select_related("control_body").only(*ORGANISATION_PAGE_COLUMNS),
         pk=pk,
     )
+    if organisation.is_merged:
+        # A duplicate merged into another: its links lead to the one that stays.
+        return redirect("entities:organisation", organisation.merged_into_id)
+    # Why it is suspended is for its members (one more query, only then).
+    is_member = (
+        organisation.is_suspended
+        and Membership.objects.filter(user=request.user, organisation=organisation).exists()
+    )
     return render(
         request,
         "entities/organisation.html",
         {
             "organisation": organisation,
+            "is_member": is_member,
             "directory_url": reverse(KIND_SLUGS[organisation.kind]),
             "actions": organisation_actions.panels(request, organisation=organisation),
         },

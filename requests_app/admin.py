@@ -13,7 +13,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from entities.models import Membership, Organisation
+from entities.admin import OperatorAdmin
+from entities.models import Membership, Operator, Organisation
 from entities.models import Status as OrganisationStatus
 from requests_app import services
-from requests_app.forms import RejectForm
+from requests_app.forms import OperatorStatusForm, RejectForm
 from requests_app.models import (
     AuthorisationRequest,
     RequestEvent,
@@ -391,6 +392,11 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             path("<int:pk>/approve/", wrap(self.approve_view), name="{}_{}_approve".format(*info)),
             path("<int:pk>/reject/", wrap(self.reject_view), name="{}_{}_reject".format(*info)),
             path(
+                "<int:pk>/correction/",
+                wrap(self.correction_view),
+                name="{}_{}_correction".format(*info),
+            ),
+            path(
                 "membership/<int:pk>/admin/",
                 wrap(self.membership_admin_view),
                 name="{}_{}_membership_admin".format(*info),
@@ -496,6 +502,30 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         self.message_user(request, _("The request has been rejected."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
 
+    def correction_view(self, request, pk):
+        return require_POST(self._ask_correction)(request, pk)
+
+    def _ask_correction(self, request, pk):
+        """Ask for correction, with the Reason of the decision form (the applicant reads it)."""
+        obj = self._get_visible(request, pk)
+        self._check_decide(request, obj)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, obj, form, status=400)
+        try:
+            services.request_ask_correction(
+                request=obj, decided_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.RequestError as error:
+            self.message_user(request, _message_for(error), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(obj))
+        self.message_user(
+            request,
+            _("A correction has been asked for: the applicant has been told."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
+
     def membership_admin_view(self, request, pk):
         return require_POST(self._membership_admin)(request, pk)
 
@@ -532,3 +562,179 @@ class ValidatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "authority__name", "authority__short_name"]
     autocomplete_fields = []
     raw_id_fields = ["user"]
+
+
+# --- Operators: merge duplicates, suspend and reinstate (validators of their authority) ---
+
+
+class ValidatedOperatorAdmin(OperatorAdmin):
+    """The operators' admin (entities) with what validators do to operators: merge a
+    duplicate into the one that stays, suspend or reinstate one, with a reason.
+
+    Validators see the operators of their authority's country, read-only; superusers all.
+    """
+
+    change_form_template = "admin/entities/operator/validated_change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        validator = Validator.objects.select_related("authority").filter(user=request.user).first()
+        if validator is None:
+            return queryset.none()
+        return queryset.filter(country=validator.authority.country)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/merge/", wrap(self.merge_view), name="{}_{}_merge".format(*info)),
+            path(
+                "<int:pk>/suspend/",
+                wrap(self.status_view),
+                {"suspend": True},
+                name="{}_{}_suspend".format(*info),
+            ),
+            path(
+                "<int:pk>/reinstate/",
+                wrap(self.status_view),
+                {"suspend": False},
+                name="{}_{}_reinstate".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _managed(self, request, pk) -> Organisation:
+        """The operator if this person may merge or suspend it; 404 otherwise."""
+        operator = self.get_queryset(request).filter(pk=pk).first()
+        if (
+            operator is None
+            or not request.user.has_perm("requests_app.decide_authorisationrequest")
+            or not services.can_manage_admins(user=request.user, organisation=operator)
+        ):
+            raise Http404
+        return operator
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        operator = self.get_queryset(request).filter(pk=object_id).first()
+        extra["can_manage"] = (
+            operator is not None
+            and request.user.has_perm("requests_app.decide_authorisationrequest")
+            and services.can_manage_admins(user=request.user, organisation=operator)
+        )
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _context(self, request, operator, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "operator": operator,
+            **extra,
+        }
+
+    def merge_view(self, request, pk):
+        """Choose the operator that stays (GET), confirm (GET ?keep=), merge (POST)."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        duplicate = self._managed(request, pk)
+        if duplicate.is_merged:
+            self.message_user(request, _("This operator has already been merged."), messages.ERROR)
+            return HttpResponseRedirect(self._operator_url(duplicate.merged_into_id))
+        keep_pk = request.POST.get("keep") or request.GET.get("keep")
+        keep = None
+        if keep_pk and str(keep_pk).isdigit():
+            keep = self.get_queryset(request).exclude(pk=duplicate.pk).filter(pk=keep_pk).first()
+            if keep is None or keep.is_merged:
+                raise Http404
+        if keep is None:
+            from entities.services import operator_with_eori, similar_operators
+
+            candidates = [
+                o
+                for o in similar_operators(name=duplicate.name, country=duplicate.country)
+                if o.pk != duplicate.pk
+            ]
+            same_eori = operator_with_eori(duplicate.eori, exclude_pk=duplicate.pk)
+            if same_eori and same_eori not in candidates:
+                candidates.insert(0, same_eori)
+            return TemplateResponse(
+                request,
+                "admin/entities/operator/merge.html",
+                self._context(
+                    request,
+                    duplicate,
+                    title=_("Merge a duplicate operator"),
+                    candidates=candidates,
+                ),
+            )
+        if request.method == "GET":
+            return TemplateResponse(
+                request,
+                "admin/entities/operator/merge_confirm.html",
+                self._context(
+                    request,
+                    duplicate,
+                    title=_("Merge a duplicate operator"),
+                    keep=keep,
+                    members=Membership.objects.filter(organisation=duplicate).count(),
+                    requests=AuthorisationRequest.objects.filter(organisation=duplicate).count(),
+                ),
+            )
+        try:
+            services.operator_merge(duplicate=duplicate, keep=keep, by=request.user)
+        except services.RequestNotAllowed as error:
+            raise Http404 from error
+        except services.RequestError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self._operator_url(duplicate.pk))
+        self.message_user(
+            request,
+            _("%(duplicate)s has been merged into %(operator)s.")
+            % {"duplicate": duplicate.name, "operator": keep.name},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._operator_url(keep.pk))
+
+    def status_view(self, request, pk, suspend: bool):
+        """Suspend or reinstate: the reason (GET), its confirmation (POST), done (confirmed)."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        operator = self._managed(request, pk)
+        form = OperatorStatusForm(request.POST if request.method == "POST" else None)
+        title = _("Suspend an operator") if suspend else _("Reinstate an operator")
+        context = self._context(request, operator, title=title, form=form, suspend=suspend)
+        if request.method == "GET" or not form.is_valid():
+            status = 400 if request.method == "POST" else 200
+            return TemplateResponse(
+                request, "admin/entities/operator/status.html", context, status=status
+            )
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(request, "admin/entities/operator/status_confirm.html", context)
+        action = services.operator_suspend if suspend else services.operator_reinstate
+        try:
+            action(operator=operator, by=request.user, reason=form.cleaned_data["reason"])
+        except services.RequestNotAllowed as error:
+            raise Http404 from error
+        except services.RequestError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self._operator_url(operator.pk))
+        self.message_user(
+            request,
+            (
+                _("%(operator)s has been suspended: its members have been told.")
+                if suspend
+                else _("%(operator)s has been reinstated: its members have been told.")
+            )
+            % {"operator": operator.name},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._operator_url(operator.pk))
+
+    def _operator_url(self, pk):
+        return reverse("admin:entities_operator_change", args=[pk])
+
+
+admin.site.unregister(Operator)
+admin.site.register(Operator, ValidatedOperatorAdmin)

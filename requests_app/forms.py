@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phones import phone_number
 from core.text import multiline
+from entities.forms import OperatorForm
 from requests_app.models import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
@@ -44,6 +45,36 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: the applicant will read it."),
         error_messages={"required": _("Give the reason: the applicant will read it")},
+    )
+
+    def clean_reason(self):
+        return multiline(self.cleaned_data["reason"])
+
+
+REQUEST_FIELDS = ("message", "contact_email", "contact_phone")
+
+
+class NewOperatorCorrectionForm(OperatorForm, RequestForm):
+    """Correct and resubmit a new operator's request: its details, with the checks of
+    its creation (the operator itself left out of the duplicates), and the message
+    and contacts. Call it with `operator=` and `region=` (the contact phone's)."""
+
+    def request_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
+
+    def operator_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in REQUEST_FIELDS}
+
+
+class OperatorStatusForm(forms.Form):
+    """Suspend or reinstate an operator: the reason its members read."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required: the operator's members will read it."),
+        error_messages={"required": _("Give the reason: the operator's members will read it")},
     )
 
     def clean_reason(self):

@@ -1,7 +1,9 @@
 """Authorisation requests: a person asks to be attached to an organisation (or to create one).
 
 A request is Pending, then Approved, Rejected (with a reason) or Withdrawn by
-its author. Every change is written to `RequestEvent`, an append-only table.
+its author; a validator may instead ask for a correction (Correction requested,
+with a reason), and the applicant's corrected request is Pending again. Every
+change is written to `RequestEvent`, an append-only table.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from entities.text import SearchTextField
 # 23:30 in Paris is sent on that day, not on the UTC day.
 WORKING_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
 DECISION_WORKING_DAYS = 2
+# A request left in correction this long is closed as withdrawn; its author is
+# warned CORRECTION_WARNING_DAYS before (requests_app/reminders.py).
+CORRECTION_EXPIRY_DAYS = 30
+CORRECTION_WARNING_DAYS = 7
 MESSAGE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 1000
 
@@ -76,12 +82,17 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("request status", "Approved")
     REJECTED = "rejected", pgettext_lazy("request status", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    CORRECTION_REQUESTED = "correction", pgettext_lazy("request status", "Correction requested")
 
 
-# The statuses in which a request waits in its decider's queue, counted on the
-# admin index and the portal's home. A new waiting status ("correction
-# requested") is added here and counted everywhere.
-QUEUE_STATUSES = (RequestStatus.PENDING,)
+# Open requests: someone still has to act on them (the decider, or the applicant
+# who corrects). One open request per person and organisation.
+OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.CORRECTION_REQUESTED)
+
+# The statuses counted in a decider's queue (the admin index, the portal's home),
+# each with its own count (requests_app.selectors.queue_counts): a new one is
+# added here and counted everywhere.
+QUEUE_STATUSES = (RequestStatus.PENDING, RequestStatus.CORRECTION_REQUESTED)
 
 
 class PendingRequest(NamedTuple):
@@ -90,11 +101,23 @@ class PendingRequest(NamedTuple):
     pk: int
     submitted_at: datetime.datetime
     due_date: datetime.date
+    status: str = RequestStatus.PENDING
+
+    @property
+    def in_correction(self) -> bool:
+        return self.status == RequestStatus.CORRECTION_REQUESTED
 
 
 class AuthorisationRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=RequestStatus.PENDING)
+
+    def open(self):
+        """Pending or in correction: not closed yet."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_correction(self):
+        return self.filter(status=RequestStatus.CORRECTION_REQUESTED)
 
     def routed_to(self, authority):
         """Routed to an authority; `None` means the site administrators."""
@@ -134,9 +157,7 @@ class AuthorisationRequestQuerySet(models.QuerySet):
         subqueries, each served by the one-pending-request index. At most one request
         is pending per person and organisation (the constraint below).
         """
-        pending = self.filter(
-            applicant=user, organisation=OuterRef("pk"), status=RequestStatus.PENDING
-        )
+        pending = self.filter(applicant=user, organisation=OuterRef("pk"), status__in=OPEN_STATUSES)
         row = (
             Organisation.objects.filter(pk=organisation.pk)
             .annotate(
@@ -144,8 +165,15 @@ class AuthorisationRequestQuerySet(models.QuerySet):
                 pending_pk=Subquery(pending.values("pk")[:1]),
                 pending_submitted_at=Subquery(pending.values("submitted_at")[:1]),
                 pending_due_date=Subquery(pending.values("due_date")[:1]),
+                pending_status=Subquery(pending.values("status")[:1]),
             )
-            .values("is_member", "pending_pk", "pending_submitted_at", "pending_due_date")
+            .values(
+                "is_member",
+                "pending_pk",
+                "pending_submitted_at",
+                "pending_due_date",
+                "pending_status",
+            )
             .get()
         )
         if row["pending_pk"] is None:
@@ -154,6 +182,7 @@ class AuthorisationRequestQuerySet(models.QuerySet):
             pk=row["pending_pk"],
             submitted_at=row["pending_submitted_at"],
             due_date=row["pending_due_date"],
+            status=row["pending_status"],
         )
 
     def administered_by(self, user):
@@ -218,9 +247,19 @@ class AuthorisationRequest(models.Model):
     # search reads the requests it finds, not every request of the queue joined
     # to their people and organisations. Kept in step by requests_app/search.py.
     search_text = SearchTextField(_("search text"), blank=True, editable=False)
+    # A rejection's reason, or what to correct while the request is in correction.
     reason = models.TextField(
         _("reason"), max_length=REASON_MAX_LENGTH, blank=True, validators=[validate_multiline]
     )
+    # When a correction was last asked for (the 30-day expiry counts from it), and
+    # when its author was warned that it expires (once per correction).
+    correction_requested_at = models.DateTimeField(_("correction requested"), null=True, blank=True)
+    correction_warned_at = models.DateTimeField(
+        _("warned of the correction's expiry"), null=True, blank=True
+    )
+    # A request to an operator's administrators left overdue goes to the competent
+    # authority as well (requests_app/reminders.py): when it did.
+    escalated_at = models.DateTimeField(_("escalated to the authority"), null=True, blank=True)
 
     objects = AuthorisationRequestQuerySet.as_manager()
 
@@ -234,15 +273,20 @@ class AuthorisationRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "organisation"],
-                condition=Q(status="pending"),
-                name="one_pending_request_per_person_and_organisation",
+                condition=Q(status__in=["pending", "correction"]),
+                name="one_open_request_per_person_and_organisation",
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reason=""),
                 name="rejection_has_a_reason",
             ),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                condition=~Q(status="correction")
+                | (~Q(reason="") & Q(correction_requested_at__isnull=False)),
+                name="correction_has_a_reason_and_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "correction"]) | Q(decided_at__isnull=False),
                 name="closed_request_has_a_closing_time",
             ),
         ]
@@ -258,6 +302,11 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
+            # The daily expiry of corrections: WHERE status = 'correction' AND
+            # correction_requested_at < ?.
+            models.Index(
+                fields=["status", "correction_requested_at"], name="request_correction_age"
+            ),
             # A validator's counts (admin index, portal home), from the index alone:
             # WHERE routed_to = ? AND status IN (...), counting due_date < today.
             models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
@@ -279,8 +328,23 @@ class AuthorisationRequest(models.Model):
         return self.status == RequestStatus.PENDING
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def in_correction(self) -> bool:
+        return self.status == RequestStatus.CORRECTION_REQUESTED
+
+    @property
     def is_overdue(self) -> bool:
         return self.is_pending and self.due_date < working_today()
+
+    @property
+    def correction_expires_at(self) -> datetime.datetime | None:
+        """When a request left in correction is closed as withdrawn."""
+        if not self.in_correction or self.correction_requested_at is None:
+            return None
+        return self.correction_requested_at + datetime.timedelta(days=CORRECTION_EXPIRY_DAYS)
 
     @property
     def decider_label(self) -> str:
@@ -290,6 +354,13 @@ class AuthorisationRequest(models.Model):
             if self.routed_to_id
             else _("the site administrators")
         )
+        if self.to_operator_admins and self.escalated_at:
+            return _(
+                "%(authority)s (the administrators of %(organisation)s did not decide in time)"
+            ) % {
+                "organisation": self.organisation,
+                "authority": authority,
+            }
         if self.to_operator_admins:
             return _("the administrators of %(organisation)s (or %(authority)s)") % {
                 "organisation": self.organisation,
@@ -303,6 +374,10 @@ class EventAction(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("request history", "Approved")
     REJECTED = "rejected", pgettext_lazy("request history", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("request history", "Withdrawn")
+    CORRECTION_ASKED = "correction_asked", _("Correction requested")
+    RESUBMITTED = "resubmitted", _("Corrected and resubmitted")
+    ESCALATED = "escalated", _("Overdue: sent to the competent authority as well")
+    EXPIRED = "expired", _("Closed: not corrected within 30 days")
 
 
 class RequestEvent(models.Model):
@@ -365,3 +440,25 @@ class Validator(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.authority})"
+
+
+class ReminderSent(models.Model):
+    """One daily reminder sent to one decider: the record that makes `send_reminders`
+    idempotent (run twice in a day, one e-mail). Written in the transaction that
+    enqueues the e-mail, so the record and the e-mail are kept together or not at all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    due_soon = models.PositiveIntegerField(_("due the next working day"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_person_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.day}"

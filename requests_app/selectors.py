@@ -34,6 +34,7 @@ MY_REQUESTS_COLUMNS = (
     "decided_at",
     "reason",
     "to_operator_admins",
+    "escalated_at",
     "organisation__name",
     "routed_to__name",
     "routed_to__short_name",
@@ -93,7 +94,7 @@ OVERDUE = "overdue"
 def queue_counts(requests: QuerySet, *, today: datetime.date | None = None) -> dict[str, int]:
     """How many of `requests` wait in each queue status, and how many are overdue.
 
-    {"pending": 12, "overdue": 3}: a key per status of QUEUE_STATUSES, and OVERDUE
+    {"pending": 12, "correction": 1, "overdue": 3}: a key per status of QUEUE_STATUSES, and OVERDUE
     (pending past its due date). One aggregate over the index on (routed_to,
     status, due_date): the counted column is in it, no table row is read.
     """
@@ -131,16 +132,15 @@ class Queue:
 
     @property
     def lines(self) -> list[QueueLine]:
-        lines = [
-            QueueLine(str(status), self.counts[str(status)], f"?status__exact={status}")
-            for status in QUEUE_STATUSES
-        ]
-        lines.append(QueueLine(OVERDUE, self.counts[OVERDUE], "?overdue=yes"))
+        lines = []
+        for status in QUEUE_STATUSES:
+            lines.append(
+                QueueLine(str(status), self.counts[str(status)], f"?status__exact={status}")
+            )
+            if status == RequestStatus.PENDING:  # overdue: pending past its due date
+                overdue = f"?status__exact={status}&overdue=yes"
+                lines.append(QueueLine(OVERDUE, self.counts[OVERDUE], overdue))
         return lines
-
-    @property
-    def waiting(self) -> int:
-        return sum(self.counts[str(status)] for status in QUEUE_STATUSES)
 
 
 def queue_of(user, *, validator: Validator | None = None) -> Queue | None:

@@ -5,7 +5,9 @@ Views, admin actions and management commands all call these functions.
 A decision happens exactly once, even when two validators click at the same
 moment: the status changes through a conditional UPDATE
 (`... WHERE pk = ? AND status = 'pending'`) and only the caller whose UPDATE
-touched the row goes on; the other gets `RequestNotPending`. On PostgreSQL the
+touched the row goes on; the other gets `RequestNotPending`. Every change of
+status works so (a correction asked for, resubmitted, withdrawn, expired): a
+correction asked while the applicant withdraws has one outcome. On PostgreSQL the
 row is also locked first (`select_for_update`) so the loser waits and then reads
 the winner's decision; SQLite ignores row locks, but its IMMEDIATE transactions
 serialise writers and the conditional UPDATE still decides once.
@@ -18,6 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,11 +28,12 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_event
 from accounts.services import email_send, notifications_create
 from core.text import multiline
-from entities.models import Kind, Membership, Organisation, OrganisationAction
+from entities.models import Kind, Membership, Organisation, OrganisationAction, OrganisationEvent
 from entities.models import Status as OrganisationStatus
-from entities.services import operator_create, organisation_event_record
+from entities.services import operator_create, operator_details_update, organisation_event_record
 from requests_app import notifications
 from requests_app.models import (
+    OPEN_STATUSES,
     AuthorisationRequest,
     EventAction,
     RequestEvent,
@@ -38,7 +42,7 @@ from requests_app.models import (
     Validator,
     due_date_for,
 )
-from requests_app.search import search_text
+from requests_app.search import refresh_for_organisation, search_text
 
 User = get_user_model()
 
@@ -142,7 +146,7 @@ def _check_can_request(*, applicant, organisation: Organisation) -> None:
             _("You are already a member of %(organisation)s.") % {"organisation": organisation}
         )
     if (
-        AuthorisationRequest.objects.pending()
+        AuthorisationRequest.objects.open()
         .filter(applicant=applicant, organisation=organisation)
         .exists()
     ):
@@ -250,30 +254,71 @@ def request_submit_new_operator(
 # --- Deciding ----------------------------------------------------------------------
 
 
-def _close(
-    *, request: AuthorisationRequest, to_status: str, actor, reason: str = ""
-) -> AuthorisationRequest:
-    """Move a pending request to `to_status` exactly once; raise RequestNotPending otherwise."""
-    # PostgreSQL: wait for a concurrent decision to commit, then see it.
-    AuthorisationRequest.objects.select_for_update().filter(pk=request.pk).first()
-    now = timezone.now()
-    changed = AuthorisationRequest.objects.filter(
-        pk=request.pk, status=RequestStatus.PENDING
-    ).update(status=to_status, decided_by=actor, decided_at=now, reason=reason)
-    fresh = AuthorisationRequest.objects.with_related().get(pk=request.pk)
-    if not changed:
-        raise RequestNotPending(
-            _("This request is no longer pending: it has been %(status)s.")
+def _no_longer(fresh: AuthorisationRequest, expected: str) -> RequestNotPending:
+    """The refusal of a change that lost a race: what the request has become."""
+    if fresh.status == RequestStatus.CORRECTION_REQUESTED:
+        return RequestNotPending(
+            _("This request is waiting for its author's correction: it cannot be changed now.")
+        )
+    if fresh.status == RequestStatus.PENDING:
+        return RequestNotPending(_("This request is pending again: it has been resubmitted."))
+    if expected == RequestStatus.CORRECTION_REQUESTED:
+        return RequestNotPending(
+            _("This request is no longer waiting for a correction: it has been %(status)s.")
             % {"status": fresh.get_status_display().lower()}
         )
-    _record(
-        request=fresh,
-        actor=actor,
-        action=to_status,
-        from_status=RequestStatus.PENDING,
-        note=reason,
+    return RequestNotPending(
+        _("This request is no longer pending: it has been %(status)s.")
+        % {"status": fresh.get_status_display().lower()}
     )
+
+
+def _transition(
+    *,
+    request: AuthorisationRequest,
+    from_status: str,
+    to_status: str,
+    actor,
+    action: str,
+    note: str = "",
+    **changes,
+) -> AuthorisationRequest:
+    """Move a request from `from_status` to `to_status` exactly once, with `changes`
+    to its columns, and record it; raise RequestNotPending when it is no longer in
+    `from_status` (someone else changed it first)."""
+    # PostgreSQL: wait for a concurrent change to commit, then see it.
+    AuthorisationRequest.objects.select_for_update().filter(pk=request.pk).first()
+    changed = AuthorisationRequest.objects.filter(pk=request.pk, status=from_status).update(
+        status=to_status, **changes
+    )
+    fresh = AuthorisationRequest.objects.with_related().get(pk=request.pk)
+    if not changed:
+        raise _no_longer(fresh, from_status)
+    _record(request=fresh, actor=actor, action=action, from_status=from_status, note=note)
     return fresh
+
+
+def _close(
+    *,
+    request: AuthorisationRequest,
+    to_status: str,
+    actor,
+    reason: str = "",
+    from_status: str = RequestStatus.PENDING,
+    action: str | None = None,
+) -> AuthorisationRequest:
+    """Close an open request (decided, withdrawn, expired) exactly once."""
+    return _transition(
+        request=request,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        action=action or to_status,
+        note=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        reason=reason,
+    )
 
 
 def _check_can_decide(*, user, request: AuthorisationRequest) -> None:
@@ -370,13 +415,113 @@ def request_reject(
 
 @transaction.atomic
 def request_withdraw(*, request: AuthorisationRequest, by) -> AuthorisationRequest:
-    """The applicant takes back a pending request."""
+    """The applicant takes back an open request (pending, or waiting for their correction).
+
+    It is withdrawn from the status the applicant saw (`request.status`): if a
+    validator asked for a correction meanwhile, the applicant is told and reads
+    the reason before choosing again.
+    """
     if by.pk != request.applicant_id:
         raise RequestNotAllowed(_("Only the person who sent a request may withdraw it."))
-    request = _close(request=request, to_status=RequestStatus.WITHDRAWN, actor=by)
+    seen = request.status if request.status in OPEN_STATUSES else RequestStatus.PENDING
+    request = _close(request=request, to_status=RequestStatus.WITHDRAWN, actor=by, from_status=seen)
     if request.kind == RequestKind.NEW_OPERATOR:
         # Nobody will validate it now: free its EORI rather than leave an orphan behind.
         _reject_new_operator(request.organisation, actor=by, note=_("Request withdrawn"))
+    return request
+
+
+# --- Correction ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_ask_correction(
+    *, request: AuthorisationRequest, decided_by, reason: str
+) -> AuthorisationRequest:
+    """Send a pending request back to its author with what to correct.
+
+    It waits for them (Correction requested) until they resubmit it, withdraw it,
+    or leave it CORRECTION_EXPIRY_DAYS (then it is closed as withdrawn).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Say what to correct: the applicant will read it."))
+    _check_can_decide(user=decided_by, request=request)
+    request = _transition(
+        request=request,
+        from_status=RequestStatus.PENDING,
+        to_status=RequestStatus.CORRECTION_REQUESTED,
+        actor=decided_by,
+        action=EventAction.CORRECTION_ASKED,
+        note=reason,
+        reason=reason,
+        correction_requested_at=timezone.now(),
+        correction_warned_at=None,
+    )
+    applicant = request.applicant
+    _notify(request=request, users=[applicant], verb=notifications.CORRECTION, reason=reason)
+    if applicant.notify_decisions_by_email:
+        _send(user=applicant, prefix="correction", context={"request": request})
+    return request
+
+
+@transaction.atomic
+def request_resubmit(
+    *,
+    request: AuthorisationRequest,
+    by,
+    message: str,
+    contact_email: str,
+    contact_phone: str,
+    operator_data: dict | None = None,
+) -> AuthorisationRequest:
+    """The applicant's corrected request is Pending again, due two working days from now.
+
+    `operator_data` (OperatorForm.cleaned_data, validated with the operator itself
+    left out of the duplicate checks): a new operator's corrected details, written
+    to its row only now, when the request is resubmitted.
+    """
+    if by.pk != request.applicant_id:
+        raise RequestNotAllowed(_("Only the person who sent a request may correct it."))
+    organisation = request.organisation
+    new_operator = (
+        request.kind == RequestKind.NEW_OPERATOR
+        and organisation.status == OrganisationStatus.NEW
+        and operator_data is not None
+    )
+    country = operator_data["country"] if new_operator else organisation.country
+    now = timezone.now()
+    request = _transition(
+        request=request,
+        from_status=RequestStatus.CORRECTION_REQUESTED,
+        to_status=RequestStatus.PENDING,
+        actor=by,
+        action=EventAction.RESUBMITTED,
+        reason="",
+        message=multiline(message),
+        contact_email=contact_email or by.email,
+        contact_phone=contact_phone or "",
+        due_date=due_date_for(now, country),
+        correction_warned_at=None,
+    )
+    if new_operator:
+        operator_details_update(
+            operator=request.organisation, data=operator_data, actor=by, note=request.reference
+        )
+        request = AuthorisationRequest.objects.with_related().get(pk=request.pk)
+    deciders = list(deciders_of(request).exclude(pk=by.pk))
+    _notify(request=request, users=deciders, verb=notifications.RESUBMITTED)
+    for user in deciders:
+        if user.notify_new_requests_by_email:
+            _send(
+                user=user,
+                prefix="new_request",
+                context={
+                    "request": request,
+                    "decide_path": _decide_path(request, user=user),
+                    "resubmitted": True,
+                },
+            )
     return request
 
 
@@ -416,6 +561,83 @@ def _close_requests_to_rejected(organisation: Organisation, *, actor) -> None:
         _notify_decided(request=closed)
 
 
+@transaction.atomic
+def request_correction_warn(*, request: AuthorisationRequest) -> bool:
+    """Tell the author, once per correction, that their uncorrected request closes in a week.
+
+    False when someone else warned them first or the request left correction."""
+    warned = AuthorisationRequest.objects.filter(
+        pk=request.pk,
+        status=RequestStatus.CORRECTION_REQUESTED,
+        correction_warned_at__isnull=True,
+    ).update(correction_warned_at=timezone.now())
+    if not warned:
+        return False
+    request = AuthorisationRequest.objects.with_related().get(pk=request.pk)
+    applicant = request.applicant
+    _notify(
+        request=request, users=[applicant], verb=notifications.CORRECTION, reason=request.reason
+    )
+    if applicant.notify_decisions_by_email:
+        _send(user=applicant, prefix="correction_warning", context={"request": request})
+    return True
+
+
+@transaction.atomic
+def request_correction_expire(*, request: AuthorisationRequest) -> AuthorisationRequest:
+    """Close a request left in correction CORRECTION_EXPIRY_DAYS as withdrawn (by nobody)."""
+    request = _close(
+        request=request,
+        to_status=RequestStatus.WITHDRAWN,
+        actor=None,
+        from_status=RequestStatus.CORRECTION_REQUESTED,
+        action=EventAction.EXPIRED,
+    )
+    if request.kind == RequestKind.NEW_OPERATOR:
+        _reject_new_operator(
+            request.organisation, actor=None, note=_("Request not corrected within 30 days")
+        )
+    applicant = request.applicant
+    _notify(request=request, users=[applicant], verb=notifications.EXPIRED)
+    if applicant.notify_decisions_by_email:
+        _send(user=applicant, prefix="correction_expired", context={"request": request})
+    return request
+
+
+@transaction.atomic
+def request_escalate(*, request: AuthorisationRequest) -> bool:
+    """An overdue request to an operator's administrators goes to the competent authority
+    as well: recorded once (its history says so), its validators told in the portal.
+
+    False when it was escalated already or is no longer pending."""
+    escalated = AuthorisationRequest.objects.filter(
+        pk=request.pk,
+        status=RequestStatus.PENDING,
+        to_operator_admins=True,
+        escalated_at__isnull=True,
+    ).update(escalated_at=timezone.now())
+    if not escalated:
+        return False
+    request = AuthorisationRequest.objects.with_related().get(pk=request.pk)
+    authority = request.routed_to
+    note = authority.short_name or authority.name if authority else _("the site administrators")
+    _record(
+        request=request,
+        actor=None,
+        action=EventAction.ESCALATED,
+        from_status=RequestStatus.PENDING,
+        note=str(note),
+    )
+    admins = set(
+        Membership.objects.filter(organisation=request.organisation, is_admin=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    newly = [user for user in deciders_of(request) if user.pk not in admins]
+    _notify(request=request, users=newly, verb=notifications.ESCALATED)
+    return True
+
+
 # --- Operator administrators -------------------------------------------------------
 
 
@@ -450,6 +672,182 @@ def admin_revoke(*, membership: Membership, by) -> Membership:
     return membership
 
 
+# --- Duplicates and suspension (validators) --------------------------------------------
+
+
+def _members_of(*organisations):
+    return list(
+        User.objects.filter(memberships__organisation__in=organisations, is_active=True).distinct()
+    )
+
+
+def _tell(*, users, verb: str, prefix: str, context: dict, url: str, actor=None, **params):
+    """An in-portal notice and an e-mail (in each person's language) about an organisation."""
+    notifications_create(users=users, verb=verb, actor=actor, url=url, **params)
+    for user in users:
+        _send(user=user, prefix=prefix, context=context)
+
+
+@transaction.atomic
+def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organisation:
+    """Merge a duplicate operator into the one that stays, in one transaction.
+
+    Its members join the one that stays (a person member of both keeps one
+    membership, an administrator of either stays one), its requests and history
+    move there; it keeps its row, Merged, pointing to the one that stays (its page
+    redirects there), and its EORI no longer counts (the constraint exempts it).
+    Its open requests move too, unless their author already has one open for the
+    operator that stays or belongs to it: those are closed as withdrawn, and so are
+    the open requests to create the duplicate (nothing is left to create).
+    The members of both are told.
+    """
+    if duplicate.pk == keep.pk:
+        raise RequestError(_("Choose another operator: an operator cannot be merged into itself."))
+    rows = {
+        o.pk: o
+        for o in Organisation.objects.select_for_update()
+        .filter(pk__in=[duplicate.pk, keep.pk])
+        .order_by("pk")
+    }
+    duplicate, keep = rows[duplicate.pk], rows[keep.pk]
+    for organisation in (duplicate, keep):
+        if not organisation.is_operator:
+            raise RequestError(_("Only operators are merged."))
+        if not can_manage_admins(user=by, organisation=organisation):
+            raise RequestNotAllowed(_("You may not merge operators of another authority."))
+    if duplicate.is_merged:
+        raise RequestError(
+            _("%(operator)s has already been merged.") % {"operator": duplicate.name}
+        )
+    if keep.status not in (
+        OrganisationStatus.NEW,
+        OrganisationStatus.VALID,
+        OrganisationStatus.SUSPENDED,
+    ):
+        raise RequestError(
+            _("%(operator)s is %(status)s: choose another operator to keep.")
+            % {"operator": keep.name, "status": keep.get_status_display().lower()}
+        )
+    told = _members_of(duplicate, keep)
+    # Members: one membership per person, the strongest rights kept.
+    kept = {m.user_id: m for m in Membership.objects.filter(organisation=keep)}
+    for membership in Membership.objects.filter(organisation=duplicate).order_by("pk"):
+        same = kept.get(membership.user_id)
+        if same is None:
+            Membership.objects.filter(pk=membership.pk).update(organisation=keep)
+            continue
+        if membership.is_admin and not same.is_admin:
+            Membership.objects.filter(pk=same.pk).update(is_admin=True)
+        membership.delete()
+    # Open requests that cannot move (see above) are closed first.
+    members_of_keep = set(
+        Membership.objects.filter(organisation=keep).values_list("user_id", flat=True)
+    )
+    open_on_keep = set(
+        AuthorisationRequest.objects.open()
+        .filter(organisation=keep)
+        .values_list("applicant_id", flat=True)
+    )
+    note = _("Merged into %(operator)s") % {"operator": keep.name}
+    for request in AuthorisationRequest.objects.open().filter(organisation=duplicate):
+        if (
+            request.kind == RequestKind.NEW_OPERATOR
+            or request.applicant_id in members_of_keep
+            or request.applicant_id in open_on_keep
+        ):
+            _close(
+                request=request,
+                to_status=RequestStatus.WITHDRAWN,
+                actor=by,
+                reason=note,
+                from_status=request.status,
+            )
+    AuthorisationRequest.objects.filter(organisation=duplicate).update(organisation=keep)
+    # The history moves with them (the trigger lets organisation_id, and only it, change).
+    OrganisationEvent.objects.filter(organisation=duplicate).update(organisation=keep)
+    Organisation.objects.filter(pk=duplicate.pk).update(
+        status=OrganisationStatus.MERGED, merged_into=keep, updated_at=timezone.now()
+    )
+    duplicate.status, duplicate.merged_into = OrganisationStatus.MERGED, keep
+    organisation_event_record(
+        organisation=duplicate, action=OrganisationAction.MERGED_INTO, actor=by, note=keep.name
+    )
+    organisation_event_record(
+        organisation=keep,
+        action=OrganisationAction.MERGED_FROM,
+        actor=by,
+        note=f"{duplicate.name} ({duplicate.eori})" if duplicate.eori else duplicate.name,
+    )
+    refresh_for_organisation(keep)
+    _tell(
+        users=told,
+        verb=notifications.MERGED,
+        prefix="operator_merged",
+        context={"duplicate": duplicate, "keep": keep},
+        url=reverse("entities:organisation", args=[keep.pk]),
+        duplicate=duplicate.name,
+        organisation=keep.name,
+    )
+    return keep
+
+
+def _suspension(*, operator: Organisation, by, reason: str, suspend: bool) -> Organisation:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Give the reason: the operator's members will read it."))
+    if not operator.is_operator:
+        raise RequestError(_("Only operators are suspended."))
+    if not can_manage_admins(user=by, organisation=operator):
+        raise RequestNotAllowed(_("You may not suspend or reinstate this operator."))
+    before, after = (
+        (OrganisationStatus.VALID, OrganisationStatus.SUSPENDED)
+        if suspend
+        else (OrganisationStatus.SUSPENDED, OrganisationStatus.VALID)
+    )
+    changed = Organisation.objects.filter(pk=operator.pk, status=before).update(
+        status=after, status_reason=reason if suspend else "", updated_at=timezone.now()
+    )
+    if not changed:
+        operator.refresh_from_db()
+        raise RequestError(
+            _("%(operator)s is %(status)s: it cannot be %(action)s.")
+            % {
+                "operator": operator.name,
+                "status": operator.get_status_display().lower(),
+                "action": _("suspended") if suspend else _("reinstated"),
+            }
+        )
+    operator.refresh_from_db()
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.SUSPENDED if suspend else OrganisationAction.REINSTATED,
+        actor=by,
+        note=reason,
+    )
+    _tell(
+        users=_members_of(operator),
+        verb=notifications.SUSPENDED if suspend else notifications.REINSTATED,
+        prefix="operator_suspended" if suspend else "operator_reinstated",
+        context={"operator": operator, "reason": reason},
+        url=reverse("entities:organisation", args=[operator.pk]),
+        organisation=operator.name,
+        reason=reason,
+    )
+    return operator
+
+
+@transaction.atomic
+def operator_suspend(*, operator: Organisation, by, reason: str) -> Organisation:
+    """A valid operator becomes Suspended: it accepts no new request; its members read why."""
+    return _suspension(operator=operator, by=by, reason=reason, suspend=True)
+
+
+@transaction.atomic
+def operator_reinstate(*, operator: Organisation, by, reason: str) -> Organisation:
+    """A suspended operator is Valid again; its members are told why."""
+    return _suspension(operator=operator, by=by, reason=reason, suspend=False)
+
+
 # --- History and notifications -------------------------------------------------------
 
 
@@ -474,18 +872,21 @@ def _record(*, request, actor, action: str, from_status: str, note: str = "") ->
 
 
 def deciders_of(request: AuthorisationRequest):
-    """The people who may decide a request and asked to hear of new ones would be in this list."""
-    if request.to_operator_admins:
-        return User.objects.filter(
-            memberships__organisation=request.organisation,
-            memberships__is_admin=True,
-            is_active=True,
-        )
+    """The people who decide a request: its operator's administrators (an attachment to an
+    operator that has some), the validators of the authority it is routed to (or the
+    site administrators), or both once a request to the administrators is escalated."""
+    admins = Q(memberships__organisation=request.organisation, memberships__is_admin=True)
     if request.routed_to_id is None:
-        return User.objects.filter(is_superuser=True, is_active=True)
-    return User.objects.filter(
-        validator__authority_id=request.routed_to_id, is_staff=True, is_active=True
-    )
+        authority = Q(is_superuser=True)
+    else:
+        authority = Q(validator__authority_id=request.routed_to_id, is_staff=True)
+    if request.to_operator_admins and request.escalated_at is None:
+        who = admins
+    elif request.to_operator_admins:
+        who = admins | authority
+    else:
+        who = authority
+    return User.objects.filter(who, is_active=True).distinct()
 
 
 def portal_url() -> str:
@@ -510,7 +911,7 @@ def _send(*, user, prefix: str, context: dict) -> None:
         )
 
 
-def _notify(*, request: AuthorisationRequest, users, verb: str) -> None:
+def _notify(*, request: AuthorisationRequest, users, verb: str, **params) -> None:
     """An in-portal notice about `request` (requests_app/notifications.py has the sentences)."""
     notifications_create(
         users=users,
@@ -518,6 +919,7 @@ def _notify(*, request: AuthorisationRequest, users, verb: str) -> None:
         actor=request.applicant,
         url=reverse("requests:detail", args=[request.pk]),
         organisation=request.organisation.name,
+        **params,
     )
 
 
@@ -529,13 +931,18 @@ def _notify_submitted(*, request: AuthorisationRequest) -> None:
     _notify(request=request, users=deciders, verb=notifications.NEW_REQUEST)
     for user in deciders:
         if user.notify_new_requests_by_email:
-            if request.to_operator_admins:
-                path = reverse("requests:detail", args=[request.pk])
-            else:
-                path = reverse("admin:requests_app_authorisationrequest_change", args=[request.pk])
             _send(
-                user=user, prefix="new_request", context={"request": request, "decide_path": path}
+                user=user,
+                prefix="new_request",
+                context={"request": request, "decide_path": _decide_path(request, user=user)},
             )
+
+
+def _decide_path(request: AuthorisationRequest, *, user=None) -> str:
+    """Where a decider decides: operator administrators in the portal, staff in the admin."""
+    if request.to_operator_admins and (user is None or not user.is_staff):
+        return reverse("requests:detail", args=[request.pk])
+    return reverse("admin:requests_app_authorisationrequest_change", args=[request.pk])
 
 
 def _notify_decided(*, request: AuthorisationRequest) -> None:
@@ -550,13 +957,33 @@ def _notify_decided(*, request: AuthorisationRequest) -> None:
         _send(user=applicant, prefix="decision", context={"request": request})
 
 
+def reminder_send(*, user, due_soon: list, overdue: list, due_soon_more=0, overdue_more=0):
+    """One decider's daily reminder: requests due by the next working day, and overdue ones."""
+
+    def rows(requests):
+        return [{"request": r, "path": _decide_path(r, user=user)} for r in requests]
+
+    _send(
+        user=user,
+        prefix="reminder",
+        context={
+            "due_soon": rows(due_soon),
+            "overdue": rows(overdue),
+            "due_soon_more": due_soon_more,
+            "overdue_more": overdue_more,
+        },
+    )
+
+
 # --- Validators ---------------------------------------------------------------------
 
 VALIDATORS_GROUP = "Validators"
-# Validating needs to see requests and decide them: nothing else in the admin.
+# Validating needs to see requests and decide them, and to see operators: nothing else.
 VALIDATOR_PERMISSIONS = [
     ("requests_app", "view_authorisationrequest"),
     ("requests_app", "decide_authorisationrequest"),
+    # The operators of their country, read-only, to merge duplicates and suspend.
+    ("entities", "view_operator"),
 ]
 
 

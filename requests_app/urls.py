@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/sent/", views.sent, name="sent"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/reject/", views.reject, name="reject"),
 ]

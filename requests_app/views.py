@@ -10,9 +10,10 @@ from django_countries import countries
 
 from entities.forms import OperatorForm
 from entities.models import Kind, Organisation
+from entities.models import Status as OrganisationStatus
 from entities.services import SEARCHED_SESSION_KEY
 from requests_app import selectors, services
-from requests_app.forms import RejectForm, RequestForm
+from requests_app.forms import NewOperatorCorrectionForm, RejectForm, RequestForm
 from requests_app.models import AuthorisationRequest, RequestKind, RequestStatus
 
 # The new operator's details, between the form and the request that creates it.
@@ -189,7 +190,90 @@ def detail(request, pk: int):
             "can_decide": authorisation_request.is_pending
             and services.can_decide(user=request.user, request=authorisation_request),
             "reject_form": RejectForm(),
+            "is_author": authorisation_request.applicant_id == request.user.pk,
         },
+    )
+
+
+def _operator_initial(operator: Organisation) -> dict:
+    """A new operator's details as its creation form shows them."""
+    return {
+        "name": operator.name,
+        "country": str(operator.country),
+        "city": operator.city,
+        "address": operator.address,
+        "postcode": operator.postcode,
+        "phone": operator.phone.as_international if operator.phone else "",
+        "email": operator.email,
+        "eori": operator.eori,
+        "is_importer": operator.is_importer,
+        "is_first_consignee": operator.is_first_consignee,
+        "control_body": operator.control_body_id,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request, pk: int):
+    """Correct and resubmit: the request's author edits what was asked and sends it again.
+
+    A new operator's details (the creation form, with its checks) and the message
+    and contacts; the operator's row changes only when the request is resubmitted.
+    """
+    authorisation_request = _request_for(request.user, pk)
+    if authorisation_request.applicant_id != request.user.pk:
+        raise Http404
+    if not authorisation_request.in_correction:
+        messages.info(request, _("This request is not waiting for a correction."))
+        return redirect("requests:detail", authorisation_request.pk)
+    organisation = authorisation_request.organisation
+    with_operator = (
+        authorisation_request.kind == RequestKind.NEW_OPERATOR
+        and organisation.status == OrganisationStatus.NEW
+    )
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "message": authorisation_request.message,
+        "contact_email": authorisation_request.contact_email,
+        "contact_phone": authorisation_request.contact_phone.as_international
+        if authorisation_request.contact_phone
+        else "",
+    }
+    # A number without its country code is read in the operator's (corrected) country.
+    region = (data.get("country") if data and with_operator else None) or organisation.country
+    if with_operator:
+        form = NewOperatorCorrectionForm(
+            data,
+            initial={**_operator_initial(organisation), **initial},
+            operator=organisation,
+            region=region,
+        )
+    else:
+        form = RequestForm(data, initial=initial, region=region)
+    if data is not None and form.is_valid():
+        try:
+            if with_operator:
+                services.request_resubmit(
+                    request=authorisation_request,
+                    by=request.user,
+                    operator_data=form.operator_data(),
+                    **form.request_data(),
+                )
+            else:
+                services.request_resubmit(
+                    request=authorisation_request, by=request.user, **form.cleaned_data
+                )
+        except (ValidationError, services.RequestError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+            return redirect("requests:detail", authorisation_request.pk)
+        messages.success(request, _("Your corrected request has been sent: it is pending again."))
+        return redirect("requests:detail", authorisation_request.pk)
+    return render(
+        request,
+        "requests_app/correct.html",
+        {"req": authorisation_request, "form": form, "with_operator": with_operator},
+        status=400 if data is not None else 200,
     )
 
 

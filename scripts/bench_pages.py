@@ -121,6 +121,8 @@ def measure(args) -> int:
             f"{statistics.median(databases) * 1000:8.1f}{queries:9d}  {page.note}",
             flush=True,
         )
+        if page.key == args.sql:
+            print_queries(client, page.path)
         if page.key == args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -134,6 +136,17 @@ def measure(args) -> int:
             if args.callees:
                 stats.print_callees(args.callees)
     return 0
+
+
+def print_queries(client, path: str) -> None:
+    """Each query of one request of the page, slowest first, with its time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+        print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
 
 
 def worker(args) -> int:
@@ -296,6 +309,7 @@ def main(argv=None) -> int:
     parser.add_argument("--growth-requests", type=int, default=GROWTH_REQUESTS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help="a page key: print cProfile's top functions for it")
+    parser.add_argument("--sql", help="a page key: print its queries, slowest first")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key (cumulative)")
     parser.add_argument("--callers", help="with --profile: who calls functions matching this")
     parser.add_argument("--callees", help="with --profile: what functions matching this call")

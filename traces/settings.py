@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.ReplicaReadsMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.middleware.ValidatorMfaMiddleware",
 ]
@@ -144,11 +145,76 @@ else:
     # Persistent connections: CONN_MAX_AGE=0 cut search throughput fourfold.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLER=pgbouncer: DATABASE_URL is PgBouncer in transaction pooling, where
+# consecutive transactions of one connection may reach different server connections.
+# Server-side cursors (named cursors, which outlive a transaction when iterating a
+# queryset) and prepared statements cannot work there: the first are switched off;
+# the second are off already (psycopg 3 with Django: client-side binding, no
+# prepare_threshold). Persistent connections to PgBouncer are cheap and kept; the
+# session parameters Django sets (TimeZone) are ones PgBouncer tracks per client.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r}: leave it unset, or set it to pgbouncer."
+    )
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A streaming replica (optional) serves the reads of the directory and the
+# organisation pages (core.router, core.middleware): everything else, and any read
+# by a person who wrote in the last READ_YOUR_WRITES_SECONDS, goes to the primary;
+# so do all reads while the replica is down or lags more than REPLICA_MAX_LAG_SECONDS.
+# Without REPLICA_DATABASE_URL the "replica" alias names the primary and no router
+# is installed. In tests the replica mirrors the test database (TEST MIRROR).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if key in DATABASES["default"]:
+            DATABASES["replica"][key] = DATABASES["default"][key]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is gone must not hold a page for long: the primary serves it.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["core.router.ReplicaRouter"]
+else:
+    DATABASES["replica"] = {
+        key: value for key, value in DATABASES["default"].items() if key != "TEST"
+    }
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READ_VIEWS = [
+    "entities:operators",
+    "entities:control_bodies",
+    "entities:authorities",
+    "entities:organisation",
+]
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=30)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2)
+if READ_YOUR_WRITES_SECONDS <= REPLICA_MAX_LAG_SECONDS:
+    raise ImproperlyConfigured(
+        "READ_YOUR_WRITES_SECONDS must be longer than REPLICA_MAX_LAG_SECONDS: a person "
+        "back on the replica after a write must find the write there."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate-limit counters and the like must be shared by every worker process:
-# the database cache by default (its table is created by a migration).
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://traces_cache")}
+# Rate-limit counters and the like must be shared by every worker process and
+# every app server: the database cache by default (its table is created by a
+# migration), or Redis with REDIS_URL (redis://host:port/db; Django's own RedisCache,
+# through core.cache, which answers "not cached" while Redis is away: allauth's
+# rate limits then refuse, pages are served).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": env.cache("CACHE_URL", default="dbcache://traces_cache")}
+# Sessions in the database, never only in a cache: a Redis restart or a killed
+# app server logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Tasks (e-mail is sent outside the web request, with retries) ----------
 TASKS = {
@@ -167,6 +233,10 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="TRACES portal <no-reply@traces.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A refused e-mail is tried again after EMAIL_RETRY_FIRST_SECONDS, then twice as long
+# each time, at most EMAIL_RETRY_MAX_SECONDS apart (accounts.tasks).
+EMAIL_RETRY_FIRST_SECONDS = env.float("EMAIL_RETRY_FIRST_SECONDS", default=30)
+EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=3600)
 
 # --- Identity ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -314,6 +384,12 @@ PORTAL_URL = env.str(
     "PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}"
 ).rstrip("/")
 
+# Management commands `make serve` runs once a day (manage.py run_daily), each
+# idempotent; other deployments run `manage.py run_daily` from cron (README).
+DAILY_COMMANDS = ["send_reminders"]
+# Seconds between two runs of the daily commands under `make serve`.
+DAILY_INTERVAL = env.int("DAILY_INTERVAL", default=24 * 60 * 60)
+
 # --- Security headers -------------------------------------------------------
 # No inline script or style anywhere: scripts and styles come from our own
 # static files; a nonce (csp_nonce in templates) where one is unavoidable.
@@ -349,8 +425,20 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # serves plain HTTP on loopback (make soak); BEHIND_PROXY=on trusts the
 # X-Forwarded-Proto header of a TLS-terminating reverse proxy.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (core.client.client_ip, for the security log and every rate
+# limit): behind TRUSTED_PROXY_COUNT proxies that each append to X-Forwarded-For,
+# the entry the outermost one wrote; never a client's own header without a proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is on and TRUSTED_PROXY_COUNT is below 1: set it to the number of "
+        "proxies in front of the portal that append to X-Forwarded-For (1: the load balancer)."
+    )
+# allauth reads the same count; its adapter asks core.client (accounts.adapter).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)

@@ -1,5 +1,7 @@
+from allauth.account import views as allauth_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,9 @@ admin.site.index_title = _("Requests to decide and reference data")
 # The queue's columns need the width more than the navigation needs a sidebar.
 admin.site.enable_nav_sidebar = False
 
+# The database unreachable: "Try again in a moment" (503), not "Something went wrong".
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("", account_views.welcome, name="welcome"),
     # A person's organisations and requests: the page log-in leads to.
@@ -30,6 +35,13 @@ urlpatterns = [
         "accounts/confirm-email/",
         account_views.verification_sent,
         name="account_email_verification_sent",
+    ),
+    # Sign-up writes the person, their address and the e-mail with the link in one
+    # transaction: a database lost half-way keeps none of it ("Try again in a moment").
+    path(
+        "accounts/signup/",
+        transaction.atomic(allauth_views.signup),
+        name="account_signup",
     ),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

@@ -227,8 +227,12 @@ def test_validators_can_edit_nothing_else(client, validator_inao, pending_reques
     client.force_login(validator_inao)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Authorisation requests" in index
-    for hidden in ["Users", "Groups", "Validators", "Organisations"]:
+    # Operators, read-only: to merge duplicates and suspend (issue 15).
+    assert ">Operators<" in index
+    for hidden in ["Users", "Groups", "Validators", "Authorities", "Memberships"]:
         assert f">{hidden}<" not in index
+    change = reverse("admin:entities_operator_change", args=[pending_request.organisation_id])
+    assert client.post(change, {"name": "Renamed"}).status_code == 403
     assert client.get(reverse("admin:requests_app_validator_changelist")).status_code == 403
     assert client.get(reverse("admin:accounts_user_changelist")).status_code in (403, 404)
     delete = reverse("admin:requests_app_authorisationrequest_delete", args=[pending_request.pk])

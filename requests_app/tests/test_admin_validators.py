@@ -68,7 +68,7 @@ def test_the_counts_are_one_query_with_a_count_per_queue_status_and_the_overdue(
 ):
     with django_assert_num_queries(1):
         counts = queue_counts(AuthorisationRequest.objects.filter(routed_to=inao))
-    assert counts == {"pending": 3, OVERDUE: 2}
+    assert counts == {"pending": 3, "correction": 0, OVERDUE: 2}
     # One key per waiting status: a new one ("correction requested") is counted by adding it.
     assert set(counts) == {str(status) for status in QUEUE_STATUSES} | {OVERDUE}
 
@@ -94,28 +94,28 @@ def test_the_admin_index_shows_the_validators_queue_with_pending_and_overdue(
     client.force_login(validator_inao)
     html = client.get(INDEX).content.decode()
     assert "Requests to decide: INAO" in html
-    assert rows_of(html) == {"Pending": "3", "Overdue": "2"}
-    assert f'href="{CHANGELIST}?overdue=yes"' in html
+    assert rows_of(html) == {"Pending": "3", "Overdue": "2", "Correction requested": "0"}
+    assert f'href="{CHANGELIST}?status__exact=pending&amp;overdue=yes"' in html
     assert f'href="{CHANGELIST}?status__exact=pending"' in html
 
 
 def test_each_validator_counts_their_own_authoritys_queue(client, queue, validator_other):
     client.force_login(validator_other)
-    assert rows_of(client.get(INDEX).content.decode()) == {"Pending": "1", "Overdue": "0"}
+    assert rows_of(client.get(INDEX).content.decode()) == {"Pending": "1", "Overdue": "0", "Correction requested": "0"}
 
 
 def test_a_site_administrator_counts_every_request(client, queue, superuser):
     client.force_login(superuser)
     html = client.get(INDEX).content.decode()
     assert "Requests to decide: every authority" in html
-    assert rows_of(html) == {"Pending": "4", "Overdue": "2"}
+    assert rows_of(html) == {"Pending": "4", "Overdue": "2", "Correction requested": "0"}
 
 
 def test_the_admin_index_in_french(client, queue, validator_inao):
     in_french(client, validator_inao)
     html = client.get(INDEX).content.decode()
     assert "Demandes à décider\u00a0: INAO" in html
-    assert rows_of(html) == {"En attente": "3", "En retard": "2"}
+    assert rows_of(html) == {"En attente": "3", "En retard": "2", "Correction demandée": "0"}
 
 
 def test_the_admin_index_counts_with_two_queries_more_than_without_a_queue(

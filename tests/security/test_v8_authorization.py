@@ -40,6 +40,7 @@ PORTAL_RULES = {
     "requests:history": ("request", "get", DECIDERS | {"applicant"}),
     "requests:sent": ("request", "get", frozenset({"applicant"})),
     "requests:withdraw": ("request", "post", frozenset({"applicant"})),
+    "requests:correct": ("request", "post", frozenset({"applicant"})),
     "requests:approve": ("request", "post", DECIDERS),
     "requests:reject": ("request", "post", DECIDERS),
     "accounts:notification_read": ("notification", "post", frozenset({"applicant"})),
@@ -178,7 +179,10 @@ def _admin_may(who: str, route) -> bool:
     if who == "superuser":
         return True
     if who == "validator_inao":
-        # A validator sees the requests routed to their own authority, nothing else.
+        # A validator sees the requests routed to their own authority, and the operators
+        # of its country (read-only: to merge duplicates, suspend, reinstate), nothing else.
+        if route.name.startswith("admin:entities_operator_"):
+            return not route.name.endswith("_delete")
         return route.name.startswith("admin:requests_app_authorisationrequest_") and not (
             route.name.endswith(("_delete", "_membership_admin"))
         )

@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """The counts of a validator's queue (pending, overdue) from this index alone."""
 
     dependencies = [
-        ("requests_app", "0006_request_search_text"),
+        ("requests_app", "0008_reminders_sent"),
     ]
 
     operations = [

@@ -1,0 +1,16 @@
+"""A URLconf whose pages fail as a page does when the database is away."""
+
+from django.db import OperationalError
+from django.urls import path
+
+
+def database_away(request):
+    raise OperationalError("connection to server at 127.0.0.1, port 55432 failed")
+
+
+def broken(request):
+    raise ValueError("a bug")
+
+
+handler500 = "core.views.server_error"
+urlpatterns = [path("away/", database_away), path("broken/", broken)]
