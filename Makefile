@@ -9,13 +9,15 @@ VNU_VERSION := 26.9.27
 VNU := var/vnu-$(VNU_VERSION).jar
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test test-setup setup serve soak messages lint format screenshots bench bench-growth clean
+.PHONY: help run test test-setup setup serve soak cluster cluster-soak messages lint format screenshots bench bench-growth clean
 
 help:
 	@echo "make run      set up, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
 	@echo "make serve    production server (gunicorn, DEBUG off)"
 	@echo "make soak     mixed load for SOAK_SECONDS, then checks nothing was lost (PostgreSQL)"
+	@echo "make cluster  HAProxy (TLS), two app servers, PgBouncer, primary + replica, Redis, SMTP sink"
+	@echo "make cluster-soak  the soak through the cluster while its parts fail in turn"
 	@echo "make bench    load-test the pages at 1,000,000 operators (PostgreSQL, wrk)"
 	@echo "make bench-growth  each page's server time at 1,000,000 requests against 100,000"
 	@echo "make messages re-extract and compile the translation catalogues"
@@ -84,6 +86,18 @@ bench-growth: setup
 # everything accepted is in the database exactly once. Needs PostgreSQL.
 soak: setup
 	$(PY) scripts/soak.py
+
+# The production topology on loopback, in var/cluster/ and ports of its own
+# (scripts/cluster.py): installs what is missing with apt-get, prints the URL,
+# stops everything on Ctrl-C.
+cluster: setup
+	$(PY) scripts/cluster.py $(CLUSTER_ARGS)
+
+# The soak's mixed load through the cluster for CLUSTER_SOAK_SECONDS (300) while
+# an app server is killed, the primary restarts, the replica stops, Redis
+# restarts and the mail server refuses; then the counts and the fault timeline.
+cluster-soak: setup
+	$(PY) scripts/cluster_soak.py $(CLUSTER_SOAK_ARGS)
 
 messages: $(VENV)/.installed
 	for app in core accounts entities requests_app; do \

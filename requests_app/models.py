@@ -302,14 +302,15 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
+            # A queue's counts (the admin index, the portal's home: WHERE routed_to = ?
+            # AND status IN (...), counting status and due_date < today, from the index
+            # alone) and its Overdue filter.
+            models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
             # The daily expiry of corrections: WHERE status = 'correction' AND
             # correction_requested_at < ?.
             models.Index(
                 fields=["status", "correction_requested_at"], name="request_correction_age"
             ),
-            # A validator's counts (admin index, portal home), from the index alone:
-            # WHERE routed_to = ? AND status IN (...), counting due_date < today.
-            models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from entities.models import Status as OrganisationStatus
 from entities.services import SEARCHED_SESSION_KEY
 from requests_app import selectors, services
 from requests_app.forms import NewOperatorCorrectionForm, RejectForm, RequestForm
-from requests_app.models import AuthorisationRequest, RequestKind, RequestStatus
+from requests_app.models import AuthorisationRequest, RequestKind
 
 # The new operator's details, between the form and the request that creates it.
 PENDING_OPERATOR_SESSION_KEY = "pending_operator"
@@ -54,7 +54,7 @@ def home(request):
         {
             "memberships": memberships,
             "requests": requests,
-            "has_pending": any(r.status == RequestStatus.PENDING for r in requests),
+            "has_pending": any(r.is_open for r in requests),
             "to_decide_count": selectors.to_decide_count(request.user, memberships),
             # A validator is offered their queue rather than the choice of a role.
             "queue": selectors.queue_of(request.user),

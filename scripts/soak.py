@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import secrets
 import sys
 import threading
@@ -50,16 +51,20 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(operators: int, applicants: int):
+def prepare(operators: int, applicants: int, *, seed: bool = True):
+    """The soak's people, validator, their sessions, and French operators to ask for.
+
+    seed=False: the database is migrated and seeded already (make cluster-soak)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     from entities.models import Organisation
     from requests_app.services import find_authority, validator_create
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    call_command("seed_demo", operators=operators, seed=7, verbosity=0)
+    if seed:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
+        call_command("seed_demo", operators=operators, seed=7, verbosity=0)
     User = get_user_model()
     people = [
         User.objects.create_user(
@@ -111,6 +116,9 @@ class Soak:
         self.requests: list[tuple[int, int]] = []
         self.approved: list[int] = []
 
+    def client(self, session: str | None = None) -> Client:
+        return Client(self.port, session)
+
     def record(self, action: str, status: int) -> None:
         with self.lock:
             self.actions[action] += 1
@@ -125,7 +133,7 @@ class Soak:
         key = CaptchaStore.generate_key()
         code = CaptchaStore.objects.get(hashkey=key).response
         email = f"new{secrets.token_hex(6)}@soak.invalid"
-        status, location = Client(self.port).request(
+        status, location = self.client().request(
             "POST",
             "/accounts/signup/",
             {
@@ -148,20 +156,24 @@ class Soak:
 
     def search(self, rng, person) -> None:
         query = urlencode({"name": rng.choice(WORDS), "country": rng.choice(["", "FR", "DE"])})
-        status, _ = Client(self.port, self.sessions[person.pk]).request(
+        status, _ = self.client(self.sessions[person.pk]).request(
             "GET", f"/directory/operators/?{query}"
         )
         self.record("search", status)
 
     def submit(self, rng, person) -> None:
         organisation = rng.choice(self.operators)
-        status, location = Client(self.port, self.sessions[person.pk]).request(
+        status, location = self.client(self.sessions[person.pk]).request(
             "POST",
             f"/requests/organisation/{organisation}/",
             {"message": "Soak test", "contact_email": person.email},
         )
         self.record("request", status)
-        if status == 302 and location.rstrip("/").endswith("/profile"):
+        # Sent: to the confirmation of that request (or, before it had one, the profile).
+        if status == 302 and (
+            re.search(r"/requests/\d+/sent/$", location)
+            or location.rstrip("/").endswith("/profile")
+        ):
             with self.lock:
                 self.requests.append((person.pk, organisation))
 
@@ -173,7 +185,7 @@ class Soak:
         )
         if not pending:
             return
-        status, _ = Client(self.port, self.validator_session).request(
+        status, _ = self.client(self.validator_session).request(
             "POST", f"/admin/requests_app/authorisationrequest/{pending[0]}/approve/", {}
         )
         self.record("decision", status)

@@ -15,7 +15,14 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from entities.tests.factories import MembershipFactory, OperatorFactory
 from requests_app.models import AuthorisationRequest
-from requests_app.services import request_approve, request_reject, request_submit, request_withdraw
+from requests_app.services import (
+    request_approve,
+    request_ask_correction,
+    request_escalate,
+    request_reject,
+    request_submit,
+    request_withdraw,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +31,7 @@ pytestmark = pytest.mark.django_db
 def no_flood_limit(monkeypatch):
     """These tests send more requests in a minute than a person may in an hour."""
     monkeypatch.setattr("requests_app.services.MAX_SUBMISSIONS_PER_HOUR", 1000)
+    monkeypatch.setattr("requests_app.services.MAX_PENDING_PER_PERSON", 1000)
 
 
 def queries(client, url) -> int:
@@ -44,6 +52,13 @@ def requests_in_every_state(applicant, decider, count):
         request_reject(request=rejected, decided_by=decider, reason="No contract")
         withdrawn = request_submit(applicant=applicant, organisation=OperatorFactory())
         request_withdraw(request=withdrawn, by=applicant)
+        in_correction = request_submit(applicant=applicant, organisation=OperatorFactory())
+        request_ask_correction(request=in_correction, decided_by=decider, reason="Your role?")
+        # Sent to an operator's administrator, overdue, escalated to the authority.
+        administered = OperatorFactory()
+        MembershipFactory(organisation=administered, is_admin=True)
+        escalated = request_submit(applicant=applicant, organisation=administered)
+        request_escalate(request=escalated)
 
 
 @pytest.mark.parametrize("page", ["home", "accounts:profile", "accounts:notifications"])

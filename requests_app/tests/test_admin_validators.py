@@ -101,7 +101,11 @@ def test_the_admin_index_shows_the_validators_queue_with_pending_and_overdue(
 
 def test_each_validator_counts_their_own_authoritys_queue(client, queue, validator_other):
     client.force_login(validator_other)
-    assert rows_of(client.get(INDEX).content.decode()) == {"Pending": "1", "Overdue": "0", "Correction requested": "0"}
+    assert rows_of(client.get(INDEX).content.decode()) == {
+        "Pending": "1",
+        "Overdue": "0",
+        "Correction requested": "0",
+    }
 
 
 def test_a_site_administrator_counts_every_request(client, queue, superuser):
