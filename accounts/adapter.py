@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User
 from accounts.services import email_send
 from core.client import client_ip
@@ -83,7 +84,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_confirmation_mail(self, request, emailconfirmation, signup):
         if not signup:
-            return super().send_confirmation_mail(request, emailconfirmation, signup)
+            return self._send_change_confirmation(request, emailconfirmation)
         # Sign-up sends a link to set the password instead of a confirmation:
         # setting the password through it also proves the address (signals.py).
         user = emailconfirmation.email_address.user
@@ -95,5 +96,53 @@ class AccountAdapter(DefaultAccountAdapter):
             {"user": user, "set_password_url": url},
         )
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The person's own language and name, even when the e-mail goes to an
+        # address that is no longer theirs (the old one, after a change).
+        return super().send_notification_mail(
+            template_prefix, user, {"user": user, **(context or {})}, email
+        )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # ACCOUNT_REAUTHENTICATION_REQUIRED asks for the password again before
+        # allauth's account pages change anything (the e-mail address...). An account
+        # that has no password yet has none to ask for: it chooses one first.
+        user = getattr(self.request, "user", None) if self.request else None
+        if (
+            app == "allauth.account"
+            and user is not None
+            and user.is_authenticated
+            and not user.has_usable_password()
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def get_login_redirect_url(self, request):
         return reverse("home")
+
+    def _send_change_confirmation(self, request, emailconfirmation):
+        """Change e-mail: the link to the new address, unless another account has it.
+
+        The person asking is told the same thing either way ("we have sent a
+        link"): the address's owner gets an e-mail saying an account already
+        uses it, with no link, so nobody learns from the portal whether an
+        address is taken.
+        """
+        address = emailconfirmation.email_address
+        if services.email_taken(email=address.email, by_other_than=address.user):
+            self.send_mail(
+                "account/email/email_change_taken",
+                address.email,
+                # No "user": the e-mail is the address owner's, in their language.
+                {"login_url": _absolute(request, reverse("account_login"))},
+            )
+            return
+        self.send_mail(
+            "account/email/email_confirmation",
+            address.email,
+            {
+                "user": address.user,
+                "activate_url": self.get_email_confirmation_url(request, emailconfirmation),
+                "valid_minutes": settings.EMAIL_CHANGE_LINK_MINUTES,
+            },
+        )

@@ -20,5 +20,6 @@ def portal(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "HELPDESK_EMAILS": settings.HELPDESK_EMAILS,
+        "link_minutes": settings.EMAIL_CHANGE_LINK_MINUTES,
         "unread_notifications": SimpleLazyObject(unread),
     }

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
@@ -10,6 +11,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base.forms import AuthenticateForm as MfaAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as MfaReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as MfaActivateTOTPForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as MfaAddWebAuthnForm
+from allauth.mfa.webauthn.forms import EditWebAuthnForm as MfaEditWebAuthnForm
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
@@ -261,6 +264,20 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         )
 
 
+class ChangeEmailForm(AllauthAddEmailForm):
+    """Change e-mail: the new address, to which a confirmation link is sent.
+
+    Whether another account uses it is never said here (the e-mail to that
+    address says so instead: accounts.adapter).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _email(self.fields["email"])
+        self.fields["email"].label = _("New e-mail")
+        self.fields["email"].error_messages["required"] = _("Enter your new e-mail address")
+
+
 class ReauthenticateForm(AllauthReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,6 +350,28 @@ class ActivateTOTPForm(_SecondFactorCode, MfaActivateTOTPForm):
 # The zone of the country most people reading the portal in a language live in.
 LANGUAGE_COUNTRIES = {"fr": "FR"}
 DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
+
+
+class AddWebAuthnForm(MfaAddWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")
+        self.fields["name"].help_text = _("To tell your keys apart, like “My phone” or “Blue key”.")
+        self.fields["name"].widget.attrs.update(autocomplete="off", maxlength=100)
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = _(
+                "Use it as a passkey, to log in without a password"
+            )
+            self.fields["passwordless"].help_text = _(
+                "The key then asks for your fingerprint, face or PIN each time."
+            )
+
+
+class EditWebAuthnForm(MfaEditWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")
+        self.fields["name"].widget.attrs.update(autocomplete="off", maxlength=100)
 
 
 class TimeZoneField(forms.ChoiceField):

@@ -41,6 +41,7 @@ class ValidatorMfaMiddleware:
         "/language/",
         "/help/",
         "/privacy/",
+        "/accessibility/",
         "/healthz",
     )
 
@@ -63,4 +64,7 @@ class ValidatorMfaMiddleware:
 def _has_second_factor(user) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    # The authenticator app or a passkey / security key: either is a second factor.
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

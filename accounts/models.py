@@ -69,6 +69,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("password link nonce"), max_length=32, blank=True, default="", editable=False
     )
 
+    # Set when the account is deleted (by its owner, or after years without a
+    # log-in): the row stays, nameless, for the histories and decisions that
+    # point at it, and shows as "Deleted user" and this pseudonym.
+    pseudonym = models.CharField(
+        _("pseudonym"), max_length=16, blank=True, default="", editable=False
+    )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # When the person was warned that their account, unused for years, will be
+    # deleted a month later unless they log in (delete_inactive_accounts).
+    inactivity_warned_at = models.DateTimeField(
+        _("warned of inactivity"), null=True, blank=True, editable=False
+    )
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -87,7 +100,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
+        if self.pseudonym:
+            return _("Deleted user %(pseudonym)s") % {"pseudonym": self.pseudonym}
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def get_short_name(self):
         return self.first_name

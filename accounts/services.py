@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import secrets
 import time
+from collections.abc import Iterator
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -68,6 +72,18 @@ def email_verify(*, user) -> None:
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
 
 
+def email_taken(*, email: str, by_other_than=None) -> bool:
+    """Whether another account logs in with, or has confirmed, this address."""
+    from allauth.account.models import EmailAddress
+
+    others = User.objects.filter(email__iexact=email)
+    confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    if by_other_than is not None:
+        others = others.exclude(pk=by_other_than.pk)
+        confirmed = confirmed.exclude(user=by_other_than)
+    return others.exists() or confirmed.exists()
+
+
 SIGNUP_EMAIL_KEY = "accounts.signup_email"
 
 
@@ -117,3 +133,340 @@ def notification_read(*, notification) -> None:
 
 def notifications_read_all(*, user) -> None:
     Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Sessions (allauth.usersessions) ------------------------------------------------
+
+
+def sessions_active(*, user) -> list:
+    """The person's sessions that still let them in, the latest seen first.
+
+    allauth drops those that were logged out or ended; those past the idle or the
+    absolute limit (accounts.session_security) are not shown: their next request
+    logs them out. A session's last-seen time is written once a minute.
+    """
+    from allauth.usersessions.models import UserSession
+
+    now = timezone.now()
+    idle_limit = settings.SESSION_IDLE_TIMEOUT + 60
+    alive = [
+        session
+        for session in UserSession.objects.purge_and_list(user)
+        if (now - session.last_seen_at).total_seconds() <= idle_limit
+        and (now - session.created_at).total_seconds() <= settings.SESSION_ABSOLUTE_TIMEOUT
+    ]
+    return sorted(alive, key=lambda session: session.last_seen_at, reverse=True)
+
+
+def sessions_end(*, sessions) -> None:
+    """Log these sessions out: their cookies no longer open anything."""
+    from allauth.usersessions.adapter import get_adapter
+
+    get_adapter().end_sessions(list(sessions))
+
+
+def sessions_end_others(*, user, current_session_key: str) -> int:
+    from allauth.usersessions.models import UserSession
+
+    others = list(UserSession.objects.filter(user=user).exclude(session_key=current_session_key))
+    sessions_end(sessions=others)
+    return len(others)
+
+
+# --- Download my data (GDPR art. 15 and 20) -----------------------------------------
+
+EXPORT_FORMAT = "traces-personal-data"
+EXPORT_VERSION = 1
+
+
+def utc(value) -> str | None:
+    """A time in the export: ISO 8601 in UTC, to the second ("2026-12-01T15:53:07Z")."""
+    if value is None:
+        return None
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _identity_parts(*, user) -> dict:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+
+    notifications = (
+        Notification.objects.filter(user=user).select_related("actor").order_by("created_at", "pk")
+    )
+    return {
+        "identity": {
+            "id": user.pk,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": utc(user.date_joined),
+            "last_login": utc(user.last_login),
+            "staff": user.is_staff,
+        },
+        "preferences": {
+            "email_language": user.email_language,
+            "interface_language": user.interface_language,
+            "time_zone": user.time_zone,
+            "notify_decisions_by_email": user.notify_decisions_by_email,
+            "notify_new_requests_by_email": user.notify_new_requests_by_email,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "security": {
+            "password_set": user.has_usable_password(),
+            "second_factors": [
+                {
+                    "type": a.type,
+                    "name": a.data.get("name", "") if a.type == Authenticator.Type.WEBAUTHN else "",
+                    "created_at": utc(a.created_at),
+                    "last_used_at": utc(a.last_used_at),
+                }
+                for a in Authenticator.objects.filter(user=user).order_by("pk")
+            ],
+            "sessions": [
+                {
+                    "ip": s.ip,
+                    "user_agent": s.user_agent,
+                    "created_at": utc(s.created_at),
+                    "last_seen_at": utc(s.last_seen_at),
+                }
+                for s in UserSession.objects.filter(user=user).order_by("created_at", "pk")
+            ],
+            "inactivity_warned_at": utc(user.inactivity_warned_at),
+        },
+        "notifications": (
+            {
+                "created_at": utc(n.created_at),
+                "read_at": utc(n.read_at),
+                "what": n.verb,
+                "text": n.text,
+                "link": n.url,
+            }
+            for n in notifications.iterator(chunk_size=500)
+        ),
+    }
+
+
+def personal_data_export(*, user) -> Iterator[str]:
+    """Everything the portal holds about a person, as one JSON document, in pieces.
+
+    The identity app's parts, then each upper app's (accounts.slots.personal_data);
+    a part that is an iterator is written item by item, so that a long history is
+    never held in memory whole. The format is docs/data-export.md.
+    """
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from accounts.slots import personal_data
+
+    def dump(value) -> str:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, default=str)
+
+    parts = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": utc(timezone.now()),
+        **_identity_parts(user=user),
+    }
+    for contribution in personal_data.results(user=user):
+        parts.update(contribution)
+    yield "{"
+    for index, (key, value) in enumerate(parts.items()):
+        yield ("," if index else "") + f"\n{dump(key)}: "
+        if isinstance(value, Iterator):
+            yield "["
+            for position, item in enumerate(value):
+                yield ("," if position else "") + "\n  " + dump(item)
+            yield "\n]"
+        else:
+            yield dump(value)
+    yield "\n}\n"
+
+
+# --- Delete my account (GDPR art. 17) -------------------------------------------------
+
+
+class AccountDeletionRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+def account_deletion_blockers(*, user) -> list[str]:
+    """Why this account may not be deleted now (nothing: it may)."""
+    from accounts.slots import deletion_blockers
+
+    reasons = [reason for found in deletion_blockers.results(user=user) for reason in found]
+    if not reasons and (user.is_staff or user.is_superuser):
+        reasons.append(
+            _(
+                "Your account has staff access to the validation pages: ask a site "
+                "administrator to remove it first."
+            )
+        )
+    return reasons
+
+
+def _new_pseudonym() -> str:
+    while True:
+        pseudonym = secrets.token_hex(4).upper()
+        if not User.objects.filter(pseudonym=pseudonym).exists():
+            return pseudonym
+
+
+@transaction.atomic
+def account_delete(*, user: User, reason: str = "owner") -> User:
+    """Delete a person's account: what must stay stays under a pseudonym, the rest goes.
+
+    Refused (AccountDeletionRefused) while an upper app says no (the last
+    administrator of an organisation, a validator). Otherwise: each upper app
+    does its part (pending requests withdrawn, memberships left, messages and
+    contact details erased); sessions, second factors, e-mail addresses and
+    notifications are deleted; the person's row keeps only a pseudonym, so that
+    histories and decisions read "Deleted user 3FA94C1B"; a last e-mail goes to
+    the address the account had.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+
+    from accounts.audit import log_event
+    from accounts.slots import account_deleting
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_deleted:
+        return user
+    reasons = account_deletion_blockers(user=user)
+    if reasons:
+        raise AccountDeletionRefused(reasons)
+    was = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "full_name": user.get_full_name(),
+        "language": user.email_language,
+    }
+    account_deleting.results(user=user)
+
+    sessions_end(sessions=UserSession.objects.filter(user=user))
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+    user.pseudonym = _new_pseudonym()
+    user.deleted_at = timezone.now()
+    user.email = f"deleted-{user.pseudonym.lower()}@deleted.invalid"
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.password_link_nonce = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.inactivity_warned_at = None
+    defaults = {f.name: f.get_default() for f in User._meta.concrete_fields}
+    for name in (
+        "email_language",
+        "interface_language",
+        "time_zone",
+        "notify_decisions_by_email",
+        "notify_new_requests_by_email",
+    ):
+        setattr(user, name, defaults[name])
+    user.save()
+    # The admin's own log names objects by their text ("Marie Curie → Bio Import").
+    stored_name = f"Deleted user {user.pseudonym}"
+    for needle in {was["full_name"], was["email"]} - {""}:
+        for entry in LogEntry.objects.filter(object_repr__contains=needle):
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=entry.object_repr.replace(needle, stored_name)
+            )
+
+    log_event("account.deleted", user=user, reason=reason)
+    email_send(
+        to=was["email"],
+        template_prefix="accounts/email/account_deleted",
+        context={
+            "user": {"first_name": was["first_name"]},
+            "reason": reason,
+            "help_url": settings.PORTAL_URL + reverse("help"),
+        },
+        language=was["language"],
+    )
+    return user
+
+
+# --- Inactive accounts --------------------------------------------------------------
+
+INACTIVITY_GRACE = datetime.timedelta(days=30)
+
+
+def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def inactive_accounts_process(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Warn the people who have not logged in for INACTIVE_ACCOUNT_YEARS, and delete
+    the accounts of those warned a month ago who have not logged in since.
+
+    Idempotent: run it as often as you like, each person is warned once, deleted
+    once; a log-in after the warning clears it. An account that may not be deleted
+    (its owner is an organisation's last administrator, a validator) is left, and
+    counted as kept.
+    """
+    from django.db.models import F, Q
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    cutoff = _years_before(now, settings.INACTIVE_ACCOUNT_YEARS)
+    people = User.objects.filter(deleted_at__isnull=True, is_active=True).annotate(
+        seen=Coalesce("last_login", "date_joined")
+    )
+    counts = {"warned": 0, "deleted": 0, "kept": 0, "back": 0}
+
+    # Logged in since the warning: the warning no longer holds.
+    back = people.filter(inactivity_warned_at__isnull=False, seen__gt=F("inactivity_warned_at"))
+    counts["back"] = User.objects.filter(pk__in=list(back.values_list("pk", flat=True))).update(
+        inactivity_warned_at=None
+    )
+
+    for person in people.filter(seen__lt=cutoff, inactivity_warned_at__isnull=True):
+        # Conditional: two runs at once warn a person once.
+        if User.objects.filter(pk=person.pk, inactivity_warned_at__isnull=True).update(
+            inactivity_warned_at=now
+        ):
+            _inactivity_warn(user=person, deletion_on=now + INACTIVITY_GRACE)
+            counts["warned"] += 1
+
+    due = people.filter(
+        Q(inactivity_warned_at__lte=now - INACTIVITY_GRACE), seen__lt=F("inactivity_warned_at")
+    )
+    for person in due:
+        try:
+            account_delete(user=person, reason="inactive")
+        except AccountDeletionRefused:
+            counts["kept"] += 1
+        else:
+            counts["deleted"] += 1
+    return counts
+
+
+def _inactivity_warn(*, user: User, deletion_on: datetime.datetime) -> None:
+    with timezone.override(user.time_zone):
+        email_send(
+            to=user.email,
+            template_prefix="accounts/email/inactive_warning",
+            context={
+                "user": user,
+                "years": settings.INACTIVE_ACCOUNT_YEARS,
+                "deletion_on": deletion_on,
+                "login_url": settings.PORTAL_URL + reverse("account_login"),
+                "help_url": settings.PORTAL_URL + reverse("help"),
+            },
+            language=user.email_language,
+        )

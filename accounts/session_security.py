@@ -70,6 +70,21 @@ class SessionSecurityMiddleware:
             return
         if idle > _TOUCH_EVERY:
             session[LAST_SEEN] = now
+            _user_session_seen(session.session_key)
+
+
+def _user_session_seen(session_key) -> None:
+    """The profile's list of sessions says when each was last seen, to the minute.
+
+    allauth's USERSESSIONS_TRACK_ACTIVITY would write the row on every request;
+    once a minute, with the idle stamp, is enough for a person to recognise a
+    session, and keeps reading pages from writing each time.
+    """
+    from allauth.usersessions.models import UserSession
+    from django.utils import timezone
+
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
 
 
 def _stamp_login(sender, request, user, **kwargs):

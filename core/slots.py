@@ -58,3 +58,29 @@ class Slot:
 
     def __repr__(self) -> str:
         return f"<Slot {self.name}: {len(self._providers)} provider(s)>"
+
+
+class Hook:
+    """A question a lower app asks the apps above, each answering for its own part.
+
+    The same one-way rule as slots, without a page: "what do you hold about this
+    person?", "may this account be deleted?", "the account is being deleted: do
+    your part". A provider is a function of keyword arguments; `results()` calls
+    every provider, in the order they registered, and lists what they returned.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._providers: list[Callable] = []
+
+    def register(self, provider: Callable) -> Callable:
+        """Add a provider (idempotent: ready() may run more than once in tests)."""
+        if provider not in self._providers:
+            self._providers.append(provider)
+        return provider
+
+    def results(self, **kwargs) -> list:
+        return [provider(**kwargs) for provider in self._providers]
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._providers)} provider(s)>"

@@ -155,6 +155,7 @@ QUEUE_COLUMNS = (
     "applicant__first_name",
     "applicant__last_name",
     "applicant__email",
+    "applicant__pseudonym",
     "organisation__kind",
     "organisation__name",
     "organisation__eori",

@@ -36,6 +36,7 @@ HISTORY_COLUMNS = (
     "actor__first_name",
     "actor__last_name",
     "actor__email",
+    "actor__pseudonym",
 )
 
 

@@ -5,6 +5,7 @@ manage.py is read first when present; variables already set in the
 environment win over it. See `.env.example` for the whole list.
 """
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "core",
     "accounts",
     "entities",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.ReplicaReadsMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
@@ -289,7 +292,21 @@ ACCOUNT_FORMS = {
     "set_password": "accounts.forms.NewPasswordForm",
     "change_password": "accounts.forms.ChangePasswordForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "add_email": "accounts.forms.ChangeEmailForm",
 }
+# Change e-mail: one address per person. A new address waits beside the one in
+# force (hence allauth's 2, which it requires with CHANGE_EMAIL) until its link
+# is opened; then it replaces the old one, which is told, and becomes the log-in.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+# The link to the new address works once (allauth's HMAC key names an address
+# not yet confirmed) and for 90 minutes.
+EMAIL_CHANGE_LINK_MINUTES = 90
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = EMAIL_CHANGE_LINK_MINUTES / (24 * 60)
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:profile"
+# Changing the e-mail address (and the other account pages of allauth) asks for
+# the password, or a second factor, again if the last one is older than 5 minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # A new set-password link replaces the older ones (accounts/tokens.py).
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordLinkTokenGenerator"  # noqa: S105
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -309,13 +326,27 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Download my data (accounts.views.data_download): a few files an hour.
+    "download_personal_data": "5/h/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A person's sessions (the profile lists them and ends any of them): a row per
+# log-in. Its last-seen time is written once a minute by accounts.session_security,
+# not by allauth on every request: with USERSESSIONS_TRACK_ACTIVITY off, its
+# middleware does nothing (it is there so that the setting alone turns that on).
+USERSESSIONS_TRACK_ACTIVITY = False
+# Second factors: an authenticator app, passkeys and security keys (WebAuthn),
+# and recovery codes for when both are lost. A passkey alone also logs in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn needs HTTPS, except on http://localhost for development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
 # The code fields in the portal's words, saying what to type (accounts/forms.py).
 MFA_FORMS = {
     "authenticate": "accounts.forms.AuthenticateForm",
     "reauthenticate": "accounts.forms.SecondFactorReauthenticateForm",
     "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "accounts.forms.EditWebAuthnForm",
 }
 MFA_TOTP_ISSUER = "TRACES portal"
 # Validators (staff users who may decide requests) must use a second factor.
@@ -379,6 +410,32 @@ HELPDESK_EMAILS = env.list(
     "HELPDESK_EMAILS", default=["SANTE-TRACES@ec.europa.eu", "AGRI-E-COIORGANIC@ec.europa.eu"]
 )
 SITE_NAME = "TRACES"
+# The privacy statement (GDPR art. 13): who is responsible for the data and
+# whom to write to. Defaults name INAO, France's competent authority; a
+# deployment for another controller sets its own.
+PRIVACY_CONTROLLER_NAME = env.str(
+    "PRIVACY_CONTROLLER_NAME", default="Institut national de l'origine et de la qualité (INAO)"
+)
+PRIVACY_CONTROLLER_ADDRESS = env.str(
+    "PRIVACY_CONTROLLER_ADDRESS",
+    default="12 rue Henri Rol-Tanguy, TSA 30003, 93555 Montreuil Cedex, France",
+)
+PRIVACY_CONTROLLER_EMAIL = env.str("PRIVACY_CONTROLLER_EMAIL", default=HELPDESK_EMAILS[0])
+PRIVACY_DPO_NAME = env.str("PRIVACY_DPO_NAME", default="")
+PRIVACY_DPO_EMAIL = env.str("PRIVACY_DPO_EMAIL", default=PRIVACY_CONTROLLER_EMAIL)
+# How long the security log (log-ins, failures, changes of password or second
+# factor) is kept where this deployment keeps its logs, in months.
+PRIVACY_LOG_RETENTION_MONTHS = env.int("PRIVACY_LOG_RETENTION_MONTHS", default=12)
+# Accounts nobody has logged in to for this many years are deleted, a month
+# after a warning e-mail (accounts' delete_inactive_accounts command).
+INACTIVE_ACCOUNT_YEARS = env.int("INACTIVE_ACCOUNT_YEARS", default=3)
+# The accessibility statement (RGAA, directive (EU) 2016/2102): where to write
+# about a barrier, and when the statement was last checked.
+ACCESSIBILITY_EMAIL = env.str("ACCESSIBILITY_EMAIL", default=HELPDESK_EMAILS[0])
+ACCESSIBILITY_STATEMENT_DATE = datetime.date.fromisoformat(
+    env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-01")
+)
+
 # The portal's public address, for links in e-mails sent outside a request.
 PORTAL_URL = env.str(
     "PORTAL_URL", default=f"http://127.0.0.1:{env.str('PORT', default='8000')}"
@@ -386,7 +443,7 @@ PORTAL_URL = env.str(
 
 # Management commands `make serve` runs once a day (manage.py run_daily), each
 # idempotent; other deployments run `manage.py run_daily` from cron (README).
-DAILY_COMMANDS = ["send_reminders"]
+DAILY_COMMANDS = ["send_reminders", "delete_inactive_accounts"]
 # Seconds between two runs of the daily commands under `make serve`.
 DAILY_INTERVAL = env.int("DAILY_INTERVAL", default=24 * 60 * 60)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("help/", account_views.help_page, name="help"),
     path("privacy/", account_views.privacy, name="privacy"),
+    path("accessibility/", account_views.accessibility, name="accessibility"),
     path("language/", account_views.set_language, name="set_language"),
     # Before allauth's own: the page that follows sign-up, with the address just typed.
     path(

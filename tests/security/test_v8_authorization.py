@@ -10,6 +10,7 @@ redirect to a log-in page) and must change nothing.
 from __future__ import annotations
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
@@ -44,6 +45,7 @@ PORTAL_RULES = {
     "requests:approve": ("request", "post", DECIDERS),
     "requests:reject": ("request", "post", DECIDERS),
     "accounts:notification_read": ("notification", "post", frozenset({"applicant"})),
+    "accounts:session_end": ("session", "post", frozenset({"applicant"})),
 }
 
 # Keys that are not ids of anyone's data: capabilities, tested elsewhere.
@@ -55,6 +57,10 @@ NOT_OBJECT_IDS = {
     "captcha-audio": "the random key of a captcha challenge",
     "admin:app_list": "an application name, not an object",
     None: "the admin's catch-all and unnamed redirects",
+    # allauth's own views of a person's passkeys ask for the password again first,
+    # then look the key up among the person's own: accounts/tests/test_passkeys.py.
+    "mfa_remove_webauthn": "a passkey, after re-authentication (accounts/tests/test_passkeys.py)",
+    "mfa_edit_webauthn": "a passkey, after re-authentication (accounts/tests/test_passkeys.py)",
 }
 
 
@@ -64,6 +70,9 @@ def story(cast, pending_request, operator):
         "organisation": operator,
         "request": pending_request,
         "notification": Notification.objects.filter(user=cast["applicant"]).first(),
+        "session": UserSession.objects.create(
+            user=cast["applicant"], ip="192.0.2.1", session_key="s" * 32, user_agent="Firefox"
+        ),
         "cast": cast,
     }
 

@@ -1,0 +1,137 @@
+"""The profile lists a person's sessions (allauth.usersessions) and ends any or all others."""
+
+import pytest
+import time_machine
+from allauth.usersessions.models import UserSession
+from django.test import Client
+
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
+
+
+def logged_in(user, user_agent, ip="127.0.0.1") -> Client:
+    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_the_profile_lists_each_session_with_its_device_place_and_times(applicant):
+    laptop = logged_in(applicant, FIREFOX, ip="192.0.2.10")
+    logged_in(applicant, PHONE, ip="198.51.100.7")
+    html = laptop.get("/profile/").content.decode()
+    assert ">Firefox on Windows</td>" in html
+    assert ">Chrome on Android</td>" in html
+    assert "192.0.2.10" in html and "198.51.100.7" in html
+    assert ">This session</span>" in html
+    assert html.count(">End this session<") == 1
+    assert ">End all my other sessions</button>" in html
+
+
+def test_ending_another_session_makes_its_cookie_useless(applicant):
+    laptop = logged_in(applicant, FIREFOX)
+    phone = logged_in(applicant, PHONE)
+    assert phone.get("/profile/").status_code == 200
+    other = UserSession.objects.get(user=applicant, user_agent=PHONE)
+    response = laptop.post(f"/profile/sessions/{other.pk}/end/")
+    assert response.status_code == 302
+    assert "The session on Chrome on Android has ended." in laptop.get("/profile/").content.decode()
+    response = phone.get("/profile/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert laptop.get("/profile/").status_code == 200
+
+
+def test_ending_all_the_others_keeps_this_one(applicant):
+    laptop = logged_in(applicant, FIREFOX)
+    phones = [logged_in(applicant, PHONE) for _ in range(2)]
+    laptop.post("/profile/sessions/end-others/")
+    for phone in phones:
+        assert phone.get("/profile/").status_code == 302
+    assert laptop.get("/profile/").status_code == 200
+    assert UserSession.objects.filter(user=applicant).count() == 1
+
+
+def test_this_session_is_not_ended_from_the_list(applicant):
+    laptop = logged_in(applicant, FIREFOX)
+    mine = UserSession.objects.get(user=applicant)
+    laptop.post(f"/profile/sessions/{mine.pk}/end/")
+    html = laptop.get("/profile/").content.decode()
+    assert "This is the session you are using: to end it, log out." in html
+
+
+def test_someone_elses_session_is_not_found(applicant, outsider):
+    logged_in(outsider, PHONE)
+    theirs = UserSession.objects.get(user=outsider)
+    laptop = logged_in(applicant, FIREFOX)
+    assert laptop.post(f"/profile/sessions/{theirs.pk}/end/").status_code == 404
+    assert UserSession.objects.filter(pk=theirs.pk).exists()
+
+
+def test_ending_needs_a_post_and_a_log_in(client, applicant):
+    logged_in(applicant, PHONE)
+    session = UserSession.objects.get(user=applicant)
+    response = client.post(f"/profile/sessions/{session.pk}/end/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    laptop = logged_in(applicant, FIREFOX)
+    assert laptop.get(f"/profile/sessions/{session.pk}/end/").status_code == 405
+    assert laptop.get("/profile/sessions/end-others/").status_code == 405
+
+
+def test_ending_needs_the_csrf_token(applicant):
+    logged_in(applicant, PHONE)
+    session = UserSession.objects.get(user=applicant)
+    strict = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=FIREFOX)
+    strict.post("/accounts/login/", {"login": applicant.email, "password": PASSWORD})
+    assert strict.post(f"/profile/sessions/{session.pk}/end/").status_code == 403
+
+
+def test_a_logged_out_session_leaves_the_list(applicant):
+    laptop = logged_in(applicant, FIREFOX)
+    phone = logged_in(applicant, PHONE)
+    phone.post("/accounts/logout/")
+    html = laptop.get("/profile/").content.decode()
+    assert "Chrome on Android" not in html
+
+
+def test_last_seen_moves_once_a_minute(applicant):
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False) as clock:
+        laptop = logged_in(applicant, FIREFOX)
+        clock.shift(5 * 60)
+        laptop.get("/profile/")
+        session = UserSession.objects.get(user=applicant)
+        assert session.last_seen_at.isoformat() == "2026-03-02T09:05:00+00:00"
+
+
+def test_a_session_past_its_idle_limit_is_not_listed(applicant, settings):
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False) as clock:
+        logged_in(applicant, PHONE)
+        clock.shift(settings.SESSION_IDLE_TIMEOUT + 5 * 60)
+        laptop = logged_in(applicant, FIREFOX)
+        html = laptop.get("/profile/").content.decode()
+    assert "Chrome on Android" not in html
+
+
+def test_the_list_in_french(applicant):
+    applicant.interface_language = "fr"
+    applicant.save()
+    laptop = logged_in(applicant, FIREFOX)
+    logged_in(applicant, PHONE)
+    html = laptop.get("/profile/").content.decode()
+    assert ">Firefox sous Windows</td>" in html
+    assert "Mettre fin à cette session" in html
+
+
+def test_each_end_button_carries_the_csrf_token(applicant):
+    laptop = logged_in(applicant, FIREFOX)
+    logged_in(applicant, PHONE)
+    html = laptop.get("/profile/").content.decode()
+    row = html[html.index("/end/") :]
+    assert 'name="csrfmiddlewaretoken"' in row[: row.index("</form>")]
