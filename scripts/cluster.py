@@ -301,6 +301,25 @@ class Cluster:
                 ]
             )
 
+    def psql(self, which: str, sql: str) -> str:
+        return self._postgres(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(PORTS[which]),
+                "-U",
+                "postgres",
+                "-d",
+                DATABASE,
+                "-tAc",
+                sql,
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
     def start_replica(self) -> None:
         data = self.base / "replica"
         if not (data / "PG_VERSION").exists():

@@ -727,6 +727,17 @@ def main(argv=None) -> int:
                 check()
             except Exception as error:  # noqa: BLE001 - reported as a failed check
                 problems.append(f"a check could not run: {error!r}")
+        try:
+            # Each server's own count of the transactions it ran (pg_stat_database).
+            sql = (
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'traces'"
+            )
+            results.append(
+                f"transactions (pg_stat_database): replica {cluster.psql('replica', sql)}, "
+                f"primary {cluster.psql('primary', sql)}"
+            )
+        except Exception as error:  # noqa: BLE001 - a figure, not a check
+            results.append(f"transactions on the replica: not read ({error})")
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run.statuses.items()))
         served = ", ".join(f"{k} {v}" for k, v in sorted(run.served_by.items()))
     finally:
