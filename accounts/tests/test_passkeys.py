@@ -123,3 +123,13 @@ def test_the_pages_in_french(client, applicant):
     reauthenticated(client, applicant)
     html = client.get("/accounts/2fa/webauthn/add/").content.decode().replace("&#x27;", "'")
     assert "<h1>Ajouter une clé d'accès ou de sécurité</h1>" in html
+
+
+def test_a_person_with_a_key_may_confirm_it_is_them_with_it(client, applicant):
+    passkey(applicant)
+    client.force_login(applicant)
+    response = client.get("/profile/delete/")
+    html = client.get(response["Location"]).content.decode()
+    assert "<h1>Confirm it is you</h1>" in html
+    assert ">Use a passkey or security key instead</a>" in html
+    assert 'href="/accounts/2fa/webauthn/reauthenticate/?next=%2Fprofile%2Fdelete%2F"' in html

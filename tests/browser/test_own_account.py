@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD as FACTORY_PASSWORD
 from requests_app.services import request_reject, request_submit
 from tests.browser.conftest import emails_to, link_in_last_email
-from tests.browser.portal import EN, Person, Validator, exactly, label
+from tests.browser.portal import EN, FR, Person, Validator, exactly, label
 
 NEW_EMAIL = "anne.new@example.eu"
 
@@ -122,6 +122,15 @@ def test_a_person_manages_their_own_account_from_e_mail_to_deletion(
     expect(page.get_by_role("cell", name="My laptop", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Passkey", exact=True)).to_be_visible()
     anne.visit("passkeys")
+    page.get_by_role("link", name="Rename My laptop").click()
+    anne.visit("rename-passkey")
+    page.get_by_label(label("Name of the key")).fill("Laptop passkey")
+    page.get_by_role("button", name=exactly("Save")).click()
+    expect(page.get_by_role("cell", name="Laptop passkey", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Remove Laptop passkey").click()
+    anne.visit("remove-passkey")
+    page.get_by_role("link", name=exactly("Cancel")).click()
+    expect(page.get_by_role("cell", name="Laptop passkey", exact=True)).to_be_visible()
 
     # Log out, then in with the passkey alone.
     page.get_by_role("button", name=exactly("Log out")).click()
@@ -146,7 +155,11 @@ def test_a_person_manages_their_own_account_from_e_mail_to_deletion(
 
     # --- Delete my account: a page that says what happens, then the deed -----------------
     page.get_by_role("link", name=exactly("Delete my account")).click()
-    confirm_it_is_me_if_asked(page)
+    # Confirm it is me with the passkey this time, not the password.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    page.get_by_role("link", name=exactly("Use a passkey or security key instead")).click()
+    anne.visit("confirm-it-is-you-with-a-passkey")
+    page.get_by_role("button", name=exactly("Use a passkey or security key")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete my account")
     anne.visit("delete-my-account")
     page.get_by_role("button", name=exactly("Delete my account")).click()
@@ -169,6 +182,43 @@ def test_a_person_manages_their_own_account_from_e_mail_to_deletion(
     victor.page.goto(f"/admin/requests_app/authorisationrequest/{decided_request.pk}/change/")
     expect(victor.page.get_by_text(pseudonym).first).to_be_visible()
     assert "Anne" not in victor.page.content()
+
+
+def test_the_last_administrator_is_told_why_the_account_stays(
+    new_page, operator_admin, operator, audit
+):
+    olivia = Person(new_page(), EN, operator_admin.email, first_name="Olivia", check=audit)
+    olivia.log_in(password=FACTORY_PASSWORD)
+    olivia.page.goto("/profile/delete/")
+    confirm_it_is_me_if_asked(olivia.page)
+    expect(olivia.page.get_by_role("alert")).to_contain_text(
+        "You are the last administrator of Bio Import Lyon"
+    )
+    expect(olivia.page.get_by_role("button", name=exactly("Delete my account"))).to_have_count(0)
+    olivia.visit("delete-my-account-refused")
+
+
+def test_the_profile_with_its_sessions_and_data_on_a_phone_in_french(new_page, applicant, audit):
+    from tests.browser.conftest import PHONE
+    from tests.browser.test_phone import NO_SIDEWAYS_SCROLL
+
+    applicant.interface_language = "fr"
+    applicant.save()
+    Person(new_page(locale="fr"), FR, applicant.email).log_in(password=FACTORY_PASSWORD)  # a laptop
+    page = new_page(locale="fr", viewport=PHONE)
+    page.goto("/accounts/login/")
+    page.get_by_label(label("Courriel")).fill(applicant.email)
+    page.get_by_label(label("Mot de passe")).fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name=exactly("Se connecter")).click()
+    page.goto("/profile/")
+    expect(page.locator("tr.session")).to_have_count(2)
+    end = page.get_by_role("button", name=re.compile(r"^Mettre fin à cette session"))
+    expect(end).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Télécharger mes données"))).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Supprimer mon compte"))).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Modifier l'adresse e-mail"))).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    audit(page, "phone/fr/profile-sessions")
 
 
 def test_the_trust_pages_in_french(new_page, audit):
