@@ -34,6 +34,11 @@ def _portal_test_settings(settings, monkeypatch):
     cache.clear()
     yield
     cache.clear()
+    # A French page leaves French active in this thread (the locale middleware
+    # activates, nothing deactivates): the next test would read French messages.
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -27,13 +28,15 @@ class Kind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    VALID = "valid", _("Valid")
-    REJECTED = "rejected", _("Rejected")
-    SUSPENDED = "suspended", _("Suspended")
+    # "organisation status": in French they agree with un opérateur, un organisme
+    # (Nouveau, Rejeté), where a request's agree with une demande (Rejetée).
+    NEW = "new", pgettext_lazy("organisation status", "New")
+    VALID = "valid", pgettext_lazy("organisation status", "Valid")
+    REJECTED = "rejected", pgettext_lazy("organisation status", "Rejected")
+    SUSPENDED = "suspended", pgettext_lazy("organisation status", "Suspended")
     # A duplicate merged into the operator that stays (`merged_into`): its row is
     # kept, so links to it lead there.
-    MERGED = "merged", _("Merged")
+    MERGED = "merged", pgettext_lazy("organisation status", "Merged")
 
 
 class ControlBodyKind(models.TextChoices):
@@ -331,7 +334,7 @@ class Membership(models.Model):
 class OrganisationAction(models.TextChoices):
     CREATED = "created", _("Created")
     VALIDATED = "validated", _("Validated")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("organisation history", "Rejected")
     CHANGED = "changed", _("Details changed")
     CHANGE_PROPOSED = "change_proposed", _("Change proposed")
     CHANGE_REJECTED = "change_rejected", _("Proposed change rejected")
@@ -343,7 +346,7 @@ class OrganisationAction(models.TextChoices):
     INVITED = "invited", _("Colleague invited")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("organisation history", "Suspended")
     REINSTATED = "reinstated", _("Reinstated")
     MERGED_INTO = "merged_into", _("Merged into another operator")
     MERGED_FROM = "merged_from", _("A duplicate merged into it")

@@ -5,7 +5,10 @@ their authority; superusers see all. Nothing here edits a request directly:
 Approve and Reject are custom views that call the services.
 """
 
+import re
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
@@ -166,6 +169,11 @@ QUEUE_COLUMNS = (
 
 
 class QueueChangeList(ChangeList):
+    """The queue's list, which also says what a search leaves out by its status."""
+
+    # A search counts its matches in the other statuses up to this many ("more than").
+    hidden_matches_cap = 1000
+
     def get_results(self, request):
         # Only the page of rows: actions still get the full rows (cl.get_queryset).
         self.queryset = (
@@ -174,10 +182,59 @@ class QueueChangeList(ChangeList):
             .only(*QUEUE_COLUMNS)
         )
         super().get_results(request)
+        self.hidden_matches = self._hidden_matches(request)
+
+    @cached_property
+    def status_filter(self) -> StatusFilter:
+        return next(spec for spec in self.filter_specs if isinstance(spec, StatusFilter))
+
+    @property
+    def status_choices(self):
+        """The status select beside the search box: (value, label, selected)."""
+        current = self.status_filter.value()
+        return [
+            (value, label, value == current) for value, label in self.status_filter.lookup_choices
+        ]
+
+    def _hidden_matches(self, request) -> int:
+        """How many requests match the search, the other filters too, in another status.
+
+        One count, only when a search is shown through a status (not "All").
+        """
+        status = self.status_filter.value()
+        if not self.query or status == StatusFilter.ALL:
+            return 0
+        others = self.root_queryset
+        for spec in self.filter_specs:
+            if spec is not self.status_filter:
+                filtered = spec.queryset(request, others)
+                others = others if filtered is None else filtered
+        others = queue_search(others, self.query).exclude(status=status)
+        return others.order_by().values("pk")[: self.hidden_matches_cap + 1].count()
+
+    @property
+    def hidden_matches_capped(self) -> bool:
+        return self.hidden_matches > self.hidden_matches_cap
+
+    @property
+    def all_statuses_url(self) -> str:
+        return self.get_query_string({StatusFilter.parameter_name: StatusFilter.ALL})
 
 
 def _message_for(error: services.RequestError) -> str:
     return str(error)
+
+
+# A request's id as a checkbox or a URL gives it: digits only, within a bigint.
+REQUEST_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _selected_ids(request) -> set[int] | None:
+    """The ids of the ticked rows; None when one of them is not an id."""
+    values = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+    if not all(REQUEST_ID.fullmatch(value) for value in values):
+        return None
+    return {int(value) for value in values}
 
 
 @admin.register(AuthorisationRequest)
@@ -280,10 +337,39 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("requests_app.decide_authorisationrequest")
 
+    def response_action(self, request, queryset, *args, **kwargs):
+        # A selection the page never sent ("abc", "1.5"): a message, not a 500 from
+        # the database refusing `id IN ('abc')`.
+        if request.method == "POST" and _selected_ids(request) is None:
+            self.message_user(
+                request,
+                _("The selection was not understood: tick the requests again."),
+                messages.ERROR,
+            )
+            return None  # the admin redirects back to the queue
+        return super().response_action(request, queryset, *args, **kwargs)
+
     @admin.action(description=gettext_lazy("Approve the selected requests"), permissions=["decide"])
     def bulk_approve(self, request, queryset):
+        # `queryset` holds only this person's queue: the ids of others' requests
+        # were dropped from the selection; say so rather than pass over them.
+        selected = _selected_ids(request) or set()
+        rows = list(queryset.pending())
+        outside = len(selected - set(queryset.filter(pk__in=selected).values_list("pk", flat=True)))
+        if outside:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected request is not in your queue: it was left as it was.",
+                    "%(count)d selected requests are not in your queue: "
+                    "they were left as they were.",
+                    outside,
+                )
+                % {"count": outside},
+                messages.WARNING,
+            )
         approved, refused = 0, []
-        for authorisation_request in queryset.pending():
+        for authorisation_request in rows:
             try:
                 services.request_approve(request=authorisation_request, decided_by=request.user)
                 approved += 1
@@ -295,7 +381,7 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             )
         for line in refused:
             self.message_user(request, line, messages.ERROR)
-        if not approved and not refused:
+        if not approved and not refused and len(selected) > outside:
             self.message_user(
                 request, _("None of the selected requests is pending."), messages.WARNING
             )
@@ -322,6 +408,8 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         ]
 
     def _get_visible(self, request, pk) -> AuthorisationRequest:
+        if not REQUEST_ID.fullmatch(str(pk)):
+            raise Http404  # /admin/.../abc/change/: no such request, not a 500
         obj = (
             self.get_queryset(request)
             .prefetch_related(
@@ -378,6 +466,7 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             "reject_form": reject_form,
             "change_rows": change_rows,
             "stale": any(row.stale for row in change_rows),
+            "label_suffix": reject_form.label_suffix,  # ":", " :" in French, as the admin's
             "is_new_operator": obj.kind == RequestKind.NEW_OPERATOR
             and organisation.status == OrganisationStatus.NEW,
         }
@@ -659,19 +748,6 @@ class ValidatedOperatorAdmin(OperatorAdmin):
 
 admin.site.unregister(Operator)
 admin.site.register(Operator, ValidatedOperatorAdmin)
-
-
-# The admin's landing page: what waits in the person's queue, each count a link to it.
-admin.site.index_template = "admin/requests_app/index.html"
-_admin_index = admin.site.index
-
-
-def _index_with_queue_counts(request, extra_context=None):
-    counts = selectors.queue_counts(request.user)
-    return _admin_index(request, {"queue_counts": counts, **(extra_context or {})})
-
-
-admin.site.index = _index_with_queue_counts
 
 
 # --- The competent authority appoints an operator's administrator ----------------------

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
-    verbose_name = "Authorisation requests"
+    verbose_name = _("Authorisation requests")
 
     def ready(self):
         # Fill the lower apps' slots and give accounts this app's sentences:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.text import validate_multiline
@@ -76,16 +77,23 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CORRECTION_REQUESTED = "correction", _("Correction requested")
+    # "request status": in French a request (une demande) is Approuvée, Rejetée,
+    # Retirée; an organisation's statuses (entities) agree with un opérateur.
+    PENDING = "pending", pgettext_lazy("request status", "Pending")
+    APPROVED = "approved", pgettext_lazy("request status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("request status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    CORRECTION_REQUESTED = "correction", pgettext_lazy("request status", "Correction requested")
 
 
 # Open requests: someone still has to act on them (the decider, or the applicant
 # who corrects). One open request per person and organisation.
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.CORRECTION_REQUESTED)
+
+# The statuses counted in a decider's queue (the admin index, the portal's home),
+# each with its own count (requests_app.selectors.queue_counts): a new one is
+# added here and counted everywhere.
+QUEUE_STATUSES = (RequestStatus.PENDING, RequestStatus.CORRECTION_REQUESTED)
 
 
 class PendingRequest(NamedTuple):
@@ -309,8 +317,9 @@ class AuthorisationRequest(models.Model):
             models.Index(fields=["organisation", "status"], name="request_organisation_status"),
             # The overdue filter: WHERE status = 'pending' AND due_date < today.
             models.Index(fields=["status", "due_date"], name="request_status_due"),
-            # The overdue ones of a queue (the admin index's count, the Overdue filter):
-            # WHERE routed_to = ? AND status = 'pending' AND due_date < today.
+            # A queue's counts (the admin index, the portal's home: WHERE routed_to = ?
+            # AND status IN (...), counting status and due_date < today, from the index
+            # alone) and its Overdue filter.
             models.Index(fields=["routed_to", "status", "due_date"], name="request_queue_due"),
             # The daily expiry of corrections: WHERE status = 'correction' AND
             # correction_requested_at < ?.
@@ -381,10 +390,10 @@ class AuthorisationRequest(models.Model):
 
 
 class EventAction(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("request history", "Submitted")
+    APPROVED = "approved", pgettext_lazy("request history", "Approved")
+    REJECTED = "rejected", pgettext_lazy("request history", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request history", "Withdrawn")
     CORRECTION_ASKED = "correction_asked", _("Correction requested")
     RESUBMITTED = "resubmitted", _("Corrected and resubmitted")
     ESCALATED = "escalated", _("Overdue: sent to the competent authority as well")

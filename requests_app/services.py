@@ -123,6 +123,11 @@ def can_manage_admins(*, user, organisation: Organisation) -> bool:
 
 
 def _check_not_flooding(*, applicant) -> None:
+    """Refuse past the caps. Called inside the submission's transaction: the person's
+    row is locked first, so that their submissions count one after the other (16 sent
+    at once on PostgreSQL would each count 9 pending and all pass); SQLite's IMMEDIATE
+    transactions already run them one at a time."""
+    User.objects.select_for_update().filter(pk=applicant.pk).values_list("pk").first()
     mine = AuthorisationRequest.objects.filter(applicant=applicant)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     if mine.filter(submitted_at__gte=an_hour_ago).count() >= MAX_SUBMISSIONS_PER_HOUR:
@@ -442,6 +447,7 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
     """Approve: a new operator becomes Valid with the applicant as its administrator;
     an attachment creates the membership (an operator's first approved member administers it)."""
     _check_can_decide(user=decided_by, request=request)
+    _check_still_open(request)
     request = _close(request=request, to_status=RequestStatus.APPROVED, actor=decided_by)
     organisation = request.organisation
     if request.kind == RequestKind.CHANGE:
@@ -486,6 +492,27 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
             )
     _notify_decided(request=request)
     return request
+
+
+def _check_still_open(request: AuthorisationRequest) -> None:
+    """Nobody joins an organisation that no longer accepts requests (its creation
+    rejected, or suspended). Its row is locked first: a rejection of its creation
+    running at the same moment finishes, then this sees it."""
+    if request.kind != RequestKind.ATTACHMENT:
+        return
+    organisation = (
+        Organisation.objects.select_for_update()
+        .only("status", "name")
+        .get(pk=request.organisation_id)
+    )
+    if not organisation.accepts_requests:
+        raise RequestError(
+            _(
+                "%(organisation)s accepts no requests (status: %(status)s): this request "
+                "cannot be approved."
+            )
+            % {"organisation": organisation.name, "status": organisation.get_status_display()}
+        )
 
 
 @transaction.atomic
@@ -626,6 +653,8 @@ def request_resubmit(
 
 
 def _reject_new_operator(organisation: Organisation, *, actor, note: str = "") -> None:
+    """A new operator nobody will validate becomes Rejected, and the requests to join it
+    are closed with it (none could ever be approved)."""
     rejected = Organisation.objects.filter(
         pk=organisation.pk, status=OrganisationStatus.NEW
     ).update(status=OrganisationStatus.REJECTED)
@@ -633,6 +662,30 @@ def _reject_new_operator(organisation: Organisation, *, actor, note: str = "") -
         organisation_event_record(
             organisation=organisation, action=OrganisationAction.REJECTED, actor=actor, note=note
         )
+        _close_requests_to_rejected(organisation, actor=actor)
+
+
+def _close_requests_to_rejected(organisation: Organisation, *, actor) -> None:
+    """Reject the pending requests to join an operator whose creation was rejected,
+    with a reason each applicant reads (in their e-mail language) and their history keeps."""
+    others = (
+        AuthorisationRequest.objects.pending()
+        .filter(organisation=organisation, kind=RequestKind.ATTACHMENT)
+        .select_related("applicant")
+    )
+    for other in others:
+        with translation.override(other.applicant.email_language):
+            reason = _(
+                "The creation of %(organisation)s was not validated: nobody can join it. "
+                "Search the directory for the operator you work for."
+            ) % {"organisation": organisation.name}
+        try:
+            closed = _close(
+                request=other, to_status=RequestStatus.REJECTED, actor=actor, reason=reason
+            )
+        except RequestNotPending:
+            continue  # withdrawn or decided meanwhile
+        _notify_decided(request=closed)
 
 
 @transaction.atomic

@@ -24,11 +24,29 @@ def organisation_saved(sender, instance, created, update_fields=None, **kwargs):
     search.refresh_for_organisation(instance)
 
 
+def validators_keep_their_permissions(sender, using="default", **kwargs):
+    """After each migrate, an existing Validators group gets exactly VALIDATOR_PERMISSIONS
+    (a release that adds one, as issue 15 added seeing operators, needs no manual step).
+    The group itself is made by create_validator."""
+    from django.contrib.auth.models import Group
+
+    from requests_app.services import VALIDATORS_GROUP, validators_group
+
+    if Group.objects.using(using).filter(name=VALIDATORS_GROUP).exists():
+        validators_group()
+
+
 def connect() -> None:
+    from django.apps import apps
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_save
+    from django.db.models.signals import post_migrate, post_save
 
     from entities.models import Organisation
 
+    post_migrate.connect(
+        validators_keep_their_permissions,
+        sender=apps.get_app_config("requests_app"),
+        dispatch_uid="requests.validators_permissions",
+    )
     post_save.connect(person_saved, sender=get_user_model(), dispatch_uid="requests.person")
     post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="requests.org")

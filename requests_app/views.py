@@ -61,13 +61,19 @@ def home(request):
             "requests": requests,
             "has_pending": any(r.is_open for r in requests),
             "to_decide_count": selectors.to_decide_count(request.user, memberships),
+            # A validator is offered their queue rather than the choice of a role.
+            "queue": selectors.queue_of(request.user),
         },
     )
 
 
 @login_required
+@require_safe
 def role_choice(request):
-    return render(request, "requests_app/role_choice.html")
+    """The choice of a role; a validator's is made: they are offered their queue."""
+    return render(
+        request, "requests_app/role_choice.html", {"queue": selectors.queue_of(request.user)}
+    )
 
 
 @login_required

@@ -97,3 +97,41 @@ def test_a_rejection_racing_an_approval_leaves_one_decision(
         ("rejected", lambda: request_reject(request=second, decided_by=superuser, reason="No")),
     )
     assert outcomes in (["approved", "refused"], ["refused", "rejected"])
+
+
+@pytest.mark.postgres
+def test_sixteen_submissions_at_once_stay_within_the_cap_on_pending_requests(applicant, inao):
+    """Issue 13, item 11: 16 posts sent together made 16 pending requests against a cap
+    of 10 (each counted 9 before any had written). The person's row is locked before
+    counting, so they count one after the other: at most 10 are kept, the rest refused."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from entities.tests.factories import OperatorFactory
+    from requests_app.services import MAX_PENDING_PER_PERSON
+
+    operators = [OperatorFactory(country="FR") for _ in range(16)]
+    barrier = threading.Barrier(len(operators))
+    statuses, errors = [], []
+
+    def post(operator):
+        try:
+            client = Client()
+            client.force_login(applicant)
+            url = reverse("requests:request_create", args=[operator.pk])
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, {"contact_email": applicant.email}).status_code)
+        except Exception as error:  # a 500 is the failure under test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(operator,)) for operator in operators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(statuses) == 16 and set(statuses) <= {302}  # sent, or refused with a message
+    pending = AuthorisationRequest.objects.filter(applicant=applicant, status="pending").count()
+    assert pending == MAX_PENDING_PER_PERSON

@@ -44,7 +44,7 @@ if not SECRET_KEY:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "requests_app.admin_site.PortalAdminConfig",  # django.contrib.admin, its index with the queue
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

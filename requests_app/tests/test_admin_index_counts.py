@@ -32,7 +32,7 @@ def queue(time_machine, inao, validator_inao, outsider):
 def counts(page: str) -> dict[str, str]:
     import re
 
-    return dict(re.findall(r'status__exact=[^"]+">([^<]+)</a></th><td>(\d+)</td>', page))
+    return dict(re.findall(r'status__exact=[^"]+">([^<]+)</a></th><td[^>]*>(\d+)</td>', page))
 
 
 def test_the_index_counts_pending_overdue_and_correction_requested(

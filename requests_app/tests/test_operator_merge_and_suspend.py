@@ -298,3 +298,18 @@ def test_only_the_authoritys_validators_suspend(client, cast, operator, who):
     assert suspended == (who in ("validator_inao", "superuser"))
     if not suspended:
         assert response.status_code in (302, 404)
+
+
+def test_an_existing_validators_group_gets_the_new_permission_at_migrate(validator_inao):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    group = Group.objects.get(name="Validators")
+    group.permissions.clear()  # as a group made before this release
+    call_command("migrate", verbosity=0)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert codenames == {
+        "view_authorisationrequest",
+        "decide_authorisationrequest",
+        "view_operator",
+    }

@@ -498,3 +498,14 @@ def test_the_pages_speak_french(client, in_correction, applicant):
         ).content.decode()
     assert "Corriger et renvoyer" in page
     assert "Correction demandée" in detail
+
+
+def test_correct_and_resubmit_needs_the_csrf_token(in_correction, applicant):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(applicant)
+    url = reverse("requests:correct", args=[in_correction.pk])
+    assert strict.post(url, operator_post(in_correction)).status_code == 403
+    in_correction.refresh_from_db()
+    assert in_correction.in_correction
