@@ -303,3 +303,10 @@ def test_the_copies_of_e_mails_already_delivered_to_the_person_go_too(anne_every
     assert not DBTaskResult.objects.filter(pk=delivered.pk).exists()
     assert DBTaskResult.objects.filter(pk=waiting.pk).exists()
     assert DBTaskResult.objects.filter(pk=someone_else.pk).exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get("/profile/delete/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    response = client.post("/profile/delete/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
