@@ -309,6 +309,23 @@ def account_deletion_blockers(*, user) -> list[str]:
     return reasons
 
 
+def _delivered_emails_forget(*, address: str) -> int:
+    """The task queue's table keeps a copy of each e-mail it delivered (or gave up on):
+    those to this address go. One still waiting is left to be delivered."""
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return 0
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    finished = DBTaskResult.objects.filter(
+        task_path__endswith="deliver_email",
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+    ).annotate(text=Cast("args_kwargs", TextField()))
+    return finished.filter(text__icontains=f'"{address}"').delete()[0]
+
+
 def _new_pseudonym() -> str:
     while True:
         pseudonym = secrets.token_hex(4).upper()
@@ -384,6 +401,7 @@ def account_delete(*, user: User, reason: str = "owner") -> User:
                 object_repr=entry.object_repr.replace(needle, stored_name)
             )
 
+    _delivered_emails_forget(address=was["email"])
     log_event("account.deleted", user=user, reason=reason)
     email_send(
         to=was["email"],

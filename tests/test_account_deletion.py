@@ -279,3 +279,34 @@ def test_the_reauthentication_lasts_five_minutes(applicant):
         response = client.post("/profile/delete/")
         assert response["Location"].startswith("/accounts/reauthenticate/")
     assert not User.objects.get(pk=applicant.pk).is_deleted
+
+
+def test_the_copies_of_e_mails_already_delivered_to_the_person_go_too(anne_everywhere, applicant):
+    """The task queue keeps each delivered e-mail (its table has no key to the person)."""
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    def queued(to, status):
+        return DBTaskResult.objects.create(
+            task_path="accounts.tasks.deliver_email",
+            args_kwargs={"args": [], "kwargs": {"message": {"to": [to], "body": "Hello Anne,"}}},
+            backend_name="default",
+            run_after=timezone.now(),
+            status=status,
+        )
+
+    delivered = queued("anne@example.eu", TaskResultStatus.SUCCESSFUL)
+    waiting = queued("anne@example.eu", TaskResultStatus.READY)
+    someone_else = queued("oscar@example.eu", TaskResultStatus.SUCCESSFUL)
+    account_delete(user=applicant)
+    assert not DBTaskResult.objects.filter(pk=delivered.pk).exists()
+    assert DBTaskResult.objects.filter(pk=waiting.pk).exists()
+    assert DBTaskResult.objects.filter(pk=someone_else.pk).exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get("/profile/delete/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    response = client.post("/profile/delete/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

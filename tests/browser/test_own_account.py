@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD as FACTORY_PASSWORD
 from requests_app.services import request_reject, request_submit
 from tests.browser.conftest import emails_to, link_in_last_email
-from tests.browser.portal import EN, Person, Validator, exactly, label
+from tests.browser.portal import EN, FR, Person, Validator, exactly, label
 
 NEW_EMAIL = "anne.new@example.eu"
 
@@ -196,6 +196,29 @@ def test_the_last_administrator_is_told_why_the_account_stays(
     )
     expect(olivia.page.get_by_role("button", name=exactly("Delete my account"))).to_have_count(0)
     olivia.visit("delete-my-account-refused")
+
+
+def test_the_profile_with_its_sessions_and_data_on_a_phone_in_french(new_page, applicant, audit):
+    from tests.browser.conftest import PHONE
+    from tests.browser.test_phone import NO_SIDEWAYS_SCROLL
+
+    applicant.interface_language = "fr"
+    applicant.save()
+    Person(new_page(locale="fr"), FR, applicant.email).log_in(password=FACTORY_PASSWORD)  # a laptop
+    page = new_page(locale="fr", viewport=PHONE)
+    page.goto("/accounts/login/")
+    page.get_by_label(label("Courriel")).fill(applicant.email)
+    page.get_by_label(label("Mot de passe")).fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name=exactly("Se connecter")).click()
+    page.goto("/profile/")
+    expect(page.locator("tr.session")).to_have_count(2)
+    end = page.get_by_role("button", name=re.compile(r"^Mettre fin à cette session"))
+    expect(end).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Télécharger mes données"))).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Supprimer mon compte"))).to_be_visible()
+    expect(page.get_by_role("link", name=exactly("Modifier l'adresse e-mail"))).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    audit(page, "phone/fr/profile-sessions")
 
 
 def test_the_trust_pages_in_french(new_page, audit):
