@@ -151,6 +151,9 @@ class Cluster:
             "EMAIL_URL": f"smtp://127.0.0.1:{PORTS['smtp']}",
             "EMAIL_RETRY_FIRST_SECONDS": os.environ.get("EMAIL_RETRY_FIRST_SECONDS", "2"),
             "EMAIL_RETRY_MAX_SECONDS": os.environ.get("EMAIL_RETRY_MAX_SECONDS", "10"),
+            # A tight bound, so that make cluster-soak sees it act within seconds.
+            "REPLICA_MAX_LAG_SECONDS": os.environ.get("REPLICA_MAX_LAG_SECONDS", "3"),
+            "READ_YOUR_WRITES_SECONDS": os.environ.get("READ_YOUR_WRITES_SECONDS", "10"),
             "BEHIND_PROXY": "on",
             "TRUSTED_PROXY_COUNT": "1",
             "HTTPS_ONLY": "on",

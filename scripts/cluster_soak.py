@@ -453,6 +453,33 @@ def check_rate_limits(cluster: Cluster, results: list[str], problems: list[str])
         problems.append(f"the owner's log-in is not logged from 127.0.0.3: {succeeded}")
 
 
+def check_replica_lag(cluster: Cluster, session: str, organisation_pk: int, results, problems):
+    """With the replica's replay paused, a change on the primary shows once the lag passes
+    the bound (REPLICA_MAX_LAG_SECONDS): the organisation page is then read from the primary."""
+    from entities.models import Organisation
+
+    bound = float(cluster.portal_env()["REPLICA_MAX_LAG_SECONDS"])
+    page = f"/directory/organisations/{organisation_pk}/"
+    marker = f"Lag check {secrets.token_hex(4)}"
+    reader = HttpsClient(cluster, "127.0.0.5", session)
+    cluster.psql("replica", "SELECT pg_wal_replay_pause()")
+    try:
+        Organisation.objects.filter(pk=organisation_pk).update(name=marker)
+        at_once = [marker in reader.send("GET", page).body for _ in range(2)]
+        time.sleep(bound + 2 + 1)  # the bound, the check interval, a second more
+        later = [(marker in (a := reader.send("GET", page)).body, a.served_by) for _ in range(2)]
+    finally:
+        cluster.psql("replica", "SELECT pg_wal_replay_resume()")
+    results.append(
+        f"replica lag: replay paused, a name changed on the primary: right after, "
+        f"{sum(at_once)} of 2 pages showed it; {bound + 3:.0f} s later (past the {bound:.0f} s "
+        f"bound) {sum(ok for ok, _ in later)} of 2 ({', '.join(s for _, s in later)}), "
+        "read from the primary"
+    )
+    if not all(ok for ok, _ in later):
+        problems.append("a replica lagging past the bound still served the organisation page")
+
+
 def log_in_through(cluster: Cluster, server: str) -> HttpsClient:
     """A person logs in with their password, through the balancer, until `server` answered."""
     from allauth.account.models import EmailAddress
@@ -664,6 +691,7 @@ def main(argv=None) -> int:
             args.operators, 40, seed=False
         )
         check_rate_limits(cluster, results, problems)
+        check_replica_lag(cluster, sessions[people[0].pk], operators[0], results, problems)
         survivor = log_in_through(cluster, "app1")
         log("a person logged in through app1; the rate-limit check is done")
 
