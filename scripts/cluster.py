@@ -182,7 +182,8 @@ class Cluster:
         command = [str(args[0]) if "/" in str(args[0]) else str(self.pg / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=True, **kwargs)
+        # A working folder the postgres user may enter.
+        return subprocess.run(command, check=True, cwd=self.pg_home, **kwargs)
 
     def _own(self, path: Path) -> None:
         if self.as_postgres:
@@ -190,11 +191,13 @@ class Cluster:
 
     def _spawn(self, name: str, command: list[str], env: dict | None = None, user=None):
         log_file = (self.logs / f"{name}.log").open("a")
+        cwd = ROOT
         if user and self.as_postgres:
             command = ["runuser", "-u", user, "--", *command]
+            cwd = self.pg_home
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **(env or {})},
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -246,6 +249,7 @@ class Cluster:
                 shutil.rmtree(self.pg_home)
             self.pg_home.mkdir(exist_ok=True)
             self.pg_home.chmod(0o755)
+            self._own(self.pg_home)
             (self.base / "postgres").unlink(missing_ok=True)
             (self.base / "postgres").symlink_to(self.pg_home)
             log(
