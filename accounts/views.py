@@ -112,7 +112,7 @@ def profile(request):
 @login_required
 @require_GET
 def sessions_page(request):
-    """allauth's page of sessions (/accounts/sessions/) from the profile's list, at its fixed cost."""
+    """allauth's page of sessions (/accounts/sessions/): the profile's list, at its fixed cost."""
     return render(
         request,
         "usersessions/usersession_list.html",
