@@ -22,6 +22,7 @@ import unicodedata
 from django.utils import timezone
 
 from core.client import client_ip as _client_ip
+from core.client import current_client_ip
 
 logger = logging.getLogger("traces.security")
 
@@ -61,6 +62,9 @@ def clean(value) -> str:
 def client_ip(request) -> str:
     # The rate limits' rule (core.client): REMOTE_ADDR, or behind the configured
     # proxies the address the outermost one saw; never a client's own header.
+    # Without a request in hand (a service), the request under way, if any.
+    if request is None:
+        return current_client_ip() or "-"
     return _client_ip(request) or "-"
 
 

@@ -15,6 +15,7 @@ every trusted proxy (a request straight to an app server): its peer is used.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 
 from django.conf import settings
@@ -49,3 +50,25 @@ def client_ip(request) -> str | None:
     if len(hops) < count:
         return peer
     return _address(hops[-count]) or peer
+
+
+# The address of the request being answered, for code that has no request in hand
+# (a service writing the security log): set by ClientAddressMiddleware.
+_current = contextvars.ContextVar("client_ip", default=None)
+
+
+def current_client_ip() -> str | None:
+    """The client's address of the request under way in this thread, or None outside one."""
+    return _current.get()
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

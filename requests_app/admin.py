@@ -585,6 +585,13 @@ class ValidatedOperatorAdmin(OperatorAdmin):
     """
 
     change_form_template = "admin/entities/operator/validated_change_form.html"
+    # Why it is suspended, what it was merged into: set by the services, shown here.
+    fieldsets = (
+        *OperatorAdmin.fieldsets[:1],
+        (gettext_lazy("Status"), {"fields": ("status_reason", "merged_into")}),
+        *OperatorAdmin.fieldsets[1:],
+    )
+    readonly_fields = (*OperatorAdmin.readonly_fields, "status_reason", "merged_into")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
@@ -31,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -121,6 +123,10 @@ class Cluster:
     def __init__(self, base: Path = BASE, *, web_concurrency: int = 3, operators: int = 3000):
         self.base = base
         self.logs = base / "logs"
+        # What PostgreSQL and PgBouncer (the postgres user, when run as root) read and
+        # write: var/cluster/ itself, unless a folder above the checkout is closed to
+        # that user (a clone in a mktemp -d folder): then a folder of its own in /tmp.
+        self.pg_home = base
         self.run_dir = base / "run"
         self.web_concurrency = web_concurrency
         self.operators = operators
@@ -176,7 +182,8 @@ class Cluster:
         command = [str(args[0]) if "/" in str(args[0]) else str(self.pg / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=True, **kwargs)
+        # A working folder the postgres user may enter.
+        return subprocess.run(command, check=True, cwd=self.pg_home, **kwargs)
 
     def _own(self, path: Path) -> None:
         if self.as_postgres:
@@ -184,11 +191,13 @@ class Cluster:
 
     def _spawn(self, name: str, command: list[str], env: dict | None = None, user=None):
         log_file = (self.logs / f"{name}.log").open("a")
+        cwd = ROOT
         if user and self.as_postgres:
             command = ["runuser", "-u", user, "--", *command]
+            cwd = self.pg_home
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **(env or {})},
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -230,13 +239,38 @@ class Cluster:
             self.base / "mail",
         ):
             folder.mkdir(parents=True, exist_ok=True)
-        for folder in (self.base, self.run_dir, self.logs):
+        for folder in (self.base, self.logs):
             folder.chmod(0o755)
-        self._own(self.run_dir)
         self._own(self.logs)
+        if self.as_postgres and not self._postgres_reaches(self.base):
+            digest = hashlib.sha256(str(self.base).encode()).hexdigest()[:10]
+            self.pg_home = Path(tempfile.gettempdir()) / f"traces-cluster-{digest}"
+            if self.pg_home.exists() and not keep:
+                shutil.rmtree(self.pg_home)
+            self.pg_home.mkdir(exist_ok=True)
+            self.pg_home.chmod(0o755)
+            self._own(self.pg_home)
+            (self.base / "postgres").unlink(missing_ok=True)
+            (self.base / "postgres").symlink_to(self.pg_home)
+            log(
+                f"PostgreSQL's folders in {self.pg_home}: the postgres user cannot reach "
+                f"{self.base}"
+            )
+        self.run_dir = self.pg_home / "run"
+        self.run_dir.mkdir(exist_ok=True)
+        self.run_dir.chmod(0o755)
+        self._own(self.run_dir)
+
+    def _postgres_reaches(self, folder: Path) -> bool:
+        probe = ["runuser", "-u", "postgres", "--", "test", "-x", str(folder)]
+        return subprocess.run(probe, check=False).returncode == 0
+
+    def pg_log(self, which: str) -> Path:
+        folder = self.logs if self.pg_home == self.base else self.pg_home
+        return folder / f"{which}.log"
 
     def start_primary(self) -> None:
-        data = self.base / "primary"
+        data = self.pg_home / "primary"
         if not (data / "PG_VERSION").exists():
             data.mkdir(parents=True, exist_ok=True)
             data.chmod(0o700)
@@ -268,8 +302,8 @@ class Cluster:
         self.pg_ctl("primary", "start")
 
     def pg_ctl(self, which: str, action: str, mode: str = "fast") -> None:
-        data = self.base / which
-        args = ["pg_ctl", "-D", str(data), "-l", str(self.logs / f"{which}.log"), "-w", "-t", "60"]
+        data = self.pg_home / which
+        args = ["pg_ctl", "-D", str(data), "-l", str(self.pg_log(which)), "-w", "-t", "60"]
         if action in ("stop", "restart"):
             args += ["-m", mode]
         self._postgres([*args, action], stdout=subprocess.DEVNULL)
@@ -324,7 +358,7 @@ class Cluster:
         ).stdout.strip()
 
     def start_replica(self) -> None:
-        data = self.base / "replica"
+        data = self.pg_home / "replica"
         if not (data / "PG_VERSION").exists():
             data.mkdir(parents=True, exist_ok=True)
             data.chmod(0o700)
@@ -353,7 +387,7 @@ class Cluster:
         self.pg_ctl("replica", "start")
 
     def start_pgbouncer(self) -> None:
-        folder = self.base / "pgbouncer"
+        folder = self.pg_home / "pgbouncer"
         folder.mkdir(exist_ok=True)
         (folder / "userlist.txt").write_text('"postgres" ""\n')
         (folder / "pgbouncer.ini").write_text(
@@ -624,7 +658,7 @@ listen stats
         for name in ("haproxy", "app1", "app2", "worker", "smtp", "redis", "pgbouncer"):
             self._stop(name)
         for which in ("replica", "primary"):
-            if (self.base / which / "postmaster.pid").exists():
+            if (self.pg_home / which / "postmaster.pid").exists():
                 with contextlib.suppress(subprocess.CalledProcessError):
                     self.pg_ctl(which, "stop", mode="fast")
         log("stopped")

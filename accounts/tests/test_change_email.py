@@ -228,3 +228,19 @@ def test_an_address_someone_signs_up_with_meanwhile_cannot_be_confirmed(client, 
     client.post(path)
     applicant.refresh_from_db()
     assert applicant.email == "marie.curie@example.eu"
+
+
+def test_the_link_also_works_in_another_browser_not_logged_in(client, applicant):
+    from django.test import Client
+
+    log_in(client, applicant)
+    ask_change(client)
+    path = confirmation_path(mail.outbox[0])
+    phone = Client()
+    assert "Please confirm that marie.new@example.eu is your e-mail address" in (
+        phone.get(path).content.decode()
+    )
+    response = phone.post(path)
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.email == NEW

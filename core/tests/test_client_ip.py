@@ -117,3 +117,22 @@ def test_without_a_proxy_a_forged_header_does_not_escape_the_limit(client, setti
     response = log_in(client, "owner@example.eu", PASSWORD, "192.0.2.200")
     assert not response.wsgi_request.user.is_authenticated
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_a_service_without_the_request_logs_the_address_of_the_request_under_way(
+    behind_one_proxy, caplog
+):
+    from accounts.audit import log_event
+    from core.client import ClientAddressMiddleware
+
+    caplog.set_level(logging.INFO, logger="traces.security")
+
+    def view(request):
+        log_event("request.submitted", request_id=7)  # as a service does: no request
+        return None
+
+    ClientAddressMiddleware(view)(request_from(PROXY, "192.0.2.99, 203.0.113.2"))
+    log_event("outside.a.request")
+    inside, outside = [record.getMessage() for record in caplog.records]
+    assert inside.endswith("ip=203.0.113.2")
+    assert outside.endswith("ip=-")

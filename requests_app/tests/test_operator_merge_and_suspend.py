@@ -313,3 +313,18 @@ def test_an_existing_validators_group_gets_the_new_permission_at_migrate(validat
         "decide_authorisationrequest",
         "view_operator",
     }
+
+
+def test_the_admin_page_shows_why_it_is_suspended_and_what_it_was_merged_into(
+    client, operator, duplicate, validator_inao, superuser
+):
+    operator_suspend(operator=operator, by=validator_inao, reason="Certificate withdrawn")
+    operator_reinstate(operator=operator, by=validator_inao, reason="Renewed")
+    operator_suspend(operator=operator, by=validator_inao, reason="Withdrawn again")
+    operator_merge(duplicate=duplicate, keep=operator, by=validator_inao)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:entities_operator_change", args=[operator.pk]))
+    assert "Withdrawn again" in page.content.decode()
+    page = client.get(reverse("admin:entities_operator_change", args=[duplicate.pk]))
+    assert "Bio Import Lyon" in page.content.decode()
+    assert 'name="status_reason"' not in page.content.decode()  # read-only

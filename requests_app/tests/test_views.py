@@ -524,3 +524,17 @@ def test_a_rejection_shows_its_reason_for_confirmation_before_it_is_sent(
     client.post(url, {"reason": "Not <one> of us", "confirmed": "yes"})
     pending_request.refresh_from_db()
     assert (pending_request.status, pending_request.reason) == ("rejected", "Not <one> of us")
+
+
+def test_an_administrator_reads_the_colleagues_message_before_confirming_a_rejection(
+    client, operator_admin, pending_request
+):
+    """Issue 13, item 4: both decisions of an operator administrator show the
+    colleague's message on the page that asks to confirm."""
+    login(client, operator_admin)
+    url = reverse("requests:reject", args=[pending_request.pk])
+    confirm = client.post(url, {"reason": "Not one of us"}).content.decode()
+    assert "Reject the request of Anne Applicant to join Bio Import Lyon?" in confirm
+    assert "Their message" in confirm and "I run the imports." in confirm
+    pending_request.refresh_from_db()
+    assert pending_request.is_pending

@@ -184,3 +184,33 @@ def test_a_suspension_with_its_reason_and_confirmation_read_by_a_member_in_frenc
     expect(member.page.get_by_text("Certificate withdrawn by Ecocert")).to_be_visible()
     expect(member.page.locator(".status").first).to_have_text("Suspendu")
     member.visit("organisation-suspended-fr")
+
+
+def test_correct_and_resubmit_in_french_at_a_phones_width(new_page, reference_data, audit):
+    """The applicant's side in French on a phone: the profile's request, then the form."""
+    from requests_app.services import request_ask_correction, request_submit
+    from tests.browser.conftest import PHONE
+    from tests.browser.portal import FR
+
+    validator = validator_create(
+        email="victor@inao.example", authority=reference_data, password=PASSWORD
+    )
+    camille = UserFactory(email="camille@example.fr", interface_language="fr")
+    operator = Organisation.objects.get(name="Bio Import Lyon")
+    req = request_submit(applicant=camille, organisation=operator, message="Achats")
+    request_ask_correction(request=req, decided_by=validator, reason="Quel est votre rôle ?")
+
+    person = Person(new_page(locale="fr", viewport=PHONE), FR, camille.email, check=audit)
+    person.log_in(password=PASSWORD)
+    page = person.page
+    person.open_profile()
+    person.expect_request_status("Correction demandée")
+    person.visit("profile-correction-fr-phone")
+    page.get_by_role("link", name=re.compile(r"^Corriger et renvoyer")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Corriger et renvoyer")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    person.visit("correct-and-resubmit-fr-phone")
+    page.get_by_label(label("Message")).fill("Je suis l'acheteuse.")
+    page.get_by_role("button", name=exactly("Corriger et renvoyer")).click()
+    expect(page.locator(".message-success")).to_be_visible()
+    person.expect_request_status("En attente")

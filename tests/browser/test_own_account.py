@@ -184,6 +184,42 @@ def test_a_person_manages_their_own_account_from_e_mail_to_deletion(
     assert "Anne" not in victor.page.content()
 
 
+def test_a_security_key_as_the_second_factor_after_the_password(
+    new_page, settings, applicant, audit
+):
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    anne = Person(new_page(), EN, applicant.email, first_name="Anne", check=audit)
+    page = anne.page
+    anne.log_in(password=FACTORY_PASSWORD)
+    add_virtual_authenticator(page)
+    page.goto("/accounts/2fa/webauthn/add/")
+    confirm_it_is_me_if_asked(page)
+    page.get_by_label(label("Name of the key")).fill("Blue key")
+    page.get_by_role("button", name=exactly("Add the key")).click()  # not a passkey: a key
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+    page.goto("/accounts/2fa/webauthn/")
+    expect(page.get_by_role("cell", name="Security key", exact=True)).to_be_visible()
+
+    # The password, then the key instead of an app's code.
+    page.get_by_role("button", name=exactly("Log out")).click()
+    page.goto("/accounts/login/")
+    page.get_by_label(label("E-mail")).fill(applicant.email)
+    page.get_by_label(label("Password")).fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name=exactly("Log in")).click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    anne.visit("second-factor-with-a-key")
+    page.get_by_role("button", name=exactly("Use a passkey or security key")).click()
+    expect(page.get_by_role("link", name=exactly("My profile"))).to_be_visible()
+
+    # allauth's own page of sessions, in the portal's words; a link that no longer works.
+    page.goto("/accounts/sessions/")
+    expect(page.locator("tr.session")).to_have_count(1)
+    anne.visit("sessions")
+    page.goto("/accounts/confirm-email/not-a-real-key/")
+    expect(page.get_by_role("link", name=exactly("Change e-mail")).first).to_be_visible()
+    anne.visit("e-mail-link-expired")
+
+
 def test_the_last_administrator_is_told_why_the_account_stays(
     new_page, operator_admin, operator, audit
 ):
