@@ -141,21 +141,73 @@ def notifications_read_all(*, user) -> None:
 def sessions_active(*, user) -> list:
     """The person's sessions that still let them in, the latest seen first.
 
-    allauth drops those that were logged out or ended; those past the idle or the
-    absolute limit (accounts.session_security) are not shown: their next request
-    logs them out. A session's last-seen time is written once a minute.
+    Two queries however many sessions the person has: their rows
+    (allauth.usersessions), then the session store's rows that are still alive
+    (sessions_alive). Rows whose session has gone (logged out, ended, expired, or
+    no longer this person's: a password changed elsewhere) are deleted, in one
+    more query when there are any, as allauth's own list does. Those past the idle
+    or the absolute limit (accounts.session_security) are not shown: their next
+    request logs them out. A session's last-seen time is written once a minute.
     """
     from allauth.usersessions.models import UserSession
 
     now = timezone.now()
     idle_limit = settings.SESSION_IDLE_TIMEOUT + 60
+    rows = list(UserSession.objects.filter(user=user))
+    alive_keys = sessions_alive(user=user, session_keys=[row.session_key for row in rows])
+    gone = [row.pk for row in rows if row.session_key not in alive_keys]
+    if gone:
+        UserSession.objects.filter(pk__in=gone).delete()
     alive = [
         session
-        for session in UserSession.objects.purge_and_list(user)
-        if (now - session.last_seen_at).total_seconds() <= idle_limit
+        for session in rows
+        if session.session_key in alive_keys
+        and (now - session.last_seen_at).total_seconds() <= idle_limit
         and (now - session.created_at).total_seconds() <= settings.SESSION_ABSOLUTE_TIMEOUT
     ]
     return sorted(alive, key=lambda session: session.last_seen_at, reverse=True)
+
+
+def sessions_alive(*, user, session_keys) -> set[str]:
+    """Those of these session keys whose session still logs `user` in, in one query.
+
+    What django.contrib.auth.get_user checks when the session comes back: not
+    expired, this person, an authentication backend still configured, and the
+    hash of their password (or one made with a SECRET_KEY_FALLBACKS key). The
+    session table is read through its engine's model (the db and cached_db
+    engines both write it); a store without a table (cache, signed cookies) is
+    asked about each session, as allauth does.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import constant_time_compare
+
+    if not session_keys:
+        return set()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        from allauth.usersessions.models import UserSession
+
+        return {
+            row.session_key
+            for row in UserSession.objects.purge_and_list(user)
+            if row.session_key in session_keys
+        }
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    alive = set()
+    for row in store.get_model_class().objects.filter(
+        session_key__in=session_keys, expire_date__gt=timezone.now()
+    ):
+        data = row.get_decoded()
+        session_hash = data.get(HASH_SESSION_KEY) or ""
+        if (
+            data.get(SESSION_KEY) == str(user.pk)
+            and data.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
+            and any(constant_time_compare(session_hash, known) for known in hashes)
+        ):
+            alive.add(row.session_key)
+    return alive
 
 
 def sessions_end(*, sessions) -> None:

@@ -110,6 +110,17 @@ def profile(request):
 
 
 @login_required
+@require_GET
+def sessions_page(request):
+    """allauth's page of sessions (/accounts/sessions/): the profile's list, at its fixed cost."""
+    return render(
+        request,
+        "usersessions/usersession_list.html",
+        {"sessions": services.sessions_active(user=request.user)},
+    )
+
+
+@login_required
 @require_POST
 def session_end(request, pk: int):
     from allauth.usersessions.models import UserSession

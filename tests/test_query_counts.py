@@ -87,6 +87,19 @@ def test_an_administrators_pages_do_not_grow_with_colleagues_requests(
     assert queries(client, url) == few
 
 
+@pytest.mark.parametrize("url", ["/profile/", "/accounts/sessions/"])
+def test_the_list_of_sessions_does_not_grow_with_them(applicant, url):
+    """Two queries for the sessions, however many (allauth's own check costs three each)."""
+    from accounts.tests.test_sessions import FIREFOX, PHONE, logged_in
+
+    laptop = logged_in(applicant, FIREFOX)
+    few = queries(laptop, url)
+    for _ in range(4):
+        logged_in(applicant, PHONE)
+    assert laptop.get(url).content.decode().count('<tr class="session">') == 5
+    assert queries(laptop, url) == few
+
+
 def test_the_colleagues_list_does_not_grow_with_their_requests(client, operator_admin, operator):
     client.force_login(operator_admin)
     url = reverse("requests:to_decide")

@@ -44,6 +44,9 @@ urlpatterns = [
         transaction.atomic(allauth_views.signup),
         name="account_signup",
     ),
+    # allauth's page of sessions lists them as the profile does: two queries however
+    # many there are, not three for each (accounts.services.sessions_active).
+    path("accounts/sessions/", account_views.sessions_page, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("directory/", include("entities.urls")),

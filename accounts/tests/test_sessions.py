@@ -135,3 +135,49 @@ def test_each_end_button_carries_the_csrf_token(applicant):
     html = laptop.get("/profile/").content.decode()
     row = html[html.index("/end/") :]
     assert 'name="csrfmiddlewaretoken"' in row[: row.index("</form>")]
+
+
+def test_a_session_whose_password_changed_elsewhere_leaves_the_list(applicant):
+    """Its cookie no longer logs in (Django checks the password's hash): not listed, row gone."""
+    phone = logged_in(applicant, PHONE)
+    applicant.set_password("Another long passphrase 2026")
+    applicant.save()
+    laptop = Client(HTTP_USER_AGENT=FIREFOX)
+    laptop.post(
+        "/accounts/login/", {"login": applicant.email, "password": "Another long passphrase 2026"}
+    )
+    html = laptop.get("/profile/").content.decode()
+    assert "Chrome on Android" not in html and ">Firefox on Windows</td>" in html
+    assert not UserSession.objects.filter(user=applicant, user_agent=PHONE).exists()
+    assert phone.get("/profile/").status_code == 302
+
+
+def test_an_expired_session_leaves_the_list(applicant):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    logged_in(applicant, PHONE)
+    laptop = logged_in(applicant, FIREFOX)
+    phone_key = UserSession.objects.get(user=applicant, user_agent=PHONE).session_key
+    Session.objects.filter(session_key=phone_key).update(expire_date=timezone.now())
+    assert "Chrome on Android" not in laptop.get("/profile/").content.decode()
+    assert not UserSession.objects.filter(session_key=phone_key).exists()
+
+
+def test_allauths_page_of_sessions_lists_what_the_profile_lists(applicant):
+    laptop = logged_in(applicant, FIREFOX, ip="192.0.2.10")
+    phone = logged_in(applicant, PHONE, ip="198.51.100.7")
+    logged_in(applicant, PHONE, ip="203.0.113.5").post("/accounts/logout/")
+    html = laptop.get("/accounts/sessions/").content.decode()
+    assert html.count('<tr class="session">') == 2
+    assert "192.0.2.10" in html and "198.51.100.7" in html and "203.0.113.5" not in html
+    assert ">This session</span>" in html and html.count(">End this session<") == 1
+    assert ">End all my other sessions</button>" in html
+    laptop.post("/profile/sessions/end-others/")
+    assert phone.get("/accounts/sessions/").status_code == 302
+    assert laptop.get("/accounts/sessions/").content.decode().count('<tr class="session">') == 1
+
+
+def test_allauths_page_of_sessions_needs_a_log_in(client):
+    response = client.get("/accounts/sessions/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
