@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -33,18 +33,25 @@ def favicon(request):
 RETRY_AFTER_SECONDS = 5
 
 
+# What the driver raises when the database (or PgBouncer in front of it) went away:
+# OperationalError and InterfaceError; and InternalError, psycopg's "received 2 results
+# from command 'COMMIT'" when PgBouncer reports a server connection that died in the
+# middle of a transaction (seen during the primary's restart in make cluster-soak).
+DATABASE_AWAY = (OperationalError, InterfaceError, InternalError)
+
+
 def server_error(request):
     """handler500: "Try again in a moment" (503) when the database could not be reached.
 
-    The database unreachable (its restart, a failover) raises OperationalError or
-    InterfaceError wherever it is first needed, a view or a middleware: every
+    The database unreachable (its restart, a failover) raises one of DATABASE_AWAY
+    wherever it is first needed, a view or a middleware: every
     write runs in a transaction, so nothing was half-written, and the same
     request succeeds once the database is back. Like 500.html, 503.html needs no
     database and no context processor; it is in the language of the request.
     Any other error is the plain 500.
     """
     error = sys.exception()
-    if isinstance(error, OperationalError | InterfaceError):
+    if isinstance(error, DATABASE_AWAY):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

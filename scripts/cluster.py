@@ -738,10 +738,14 @@ def main(argv=None) -> int:
         print()
         while True:
             time.sleep(2)
+            # What a supervisor (systemd, the container runtime) would do.
             for name, alive in cluster.running().items():
-                if not alive and name in APPS:
+                if not alive and name in (*APPS, "worker"):
                     log(f"{name} stopped (see {cluster.logs / (name + '.log')}): starting it again")
-                    cluster.start_app(name)
+                    if name == "worker":
+                        cluster.start_worker()
+                    else:
+                        cluster.start_app(name)
     except KeyboardInterrupt:
         print()
         log("stopping")

@@ -745,6 +745,9 @@ def main(argv=None) -> int:
 
         from django.db import connections
 
+        for name, alive in cluster.running().items():
+            if not alive:
+                problems.append(f"{name} stopped during the soak (see var/cluster/logs/{name}.log)")
         connections.close_all()  # the soak's own, broken by the primary's restart
         for check in (
             lambda: check_records(run, since, results, problems),

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import InternalError, OperationalError
 
 
 def test_the_worker_starts_again_after_the_database_went_away(monkeypatch):
@@ -11,8 +11,10 @@ def test_the_worker_starts_again_after_the_database_went_away(monkeypatch):
     def db_worker(name, **options):
         assert name == "db_worker"
         runs.append(options)
-        if len(runs) < 3:
+        if len(runs) == 1:
             raise OperationalError("terminating connection due to administrator command")
+        if len(runs) == 2:
+            raise InternalError("received 2 results from command 'BEGIN'")
 
     monkeypatch.setattr("core.management.commands.task_worker.call_command", db_worker)
     monkeypatch.setattr("core.management.commands.task_worker.time.sleep", lambda s: None)

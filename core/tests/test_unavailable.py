@@ -153,3 +153,9 @@ def test_a_sign_up_that_loses_the_database_half_way_keeps_nothing(monkeypatch):
     assert response.status_code == 503
     assert "Try again in a moment" in response.content.decode()
     assert not get_user_model().objects.filter(email="ada.lovelace@example.eu").exists()
+
+
+def test_a_commit_whose_answer_pgbouncer_garbled_is_also_try_again(failing_client):
+    response = failing_client.get("/garbled/")
+    assert response.status_code == 503
+    assert "Try again in a moment" in response.content.decode()

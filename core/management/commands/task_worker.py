@@ -1,8 +1,8 @@
 """`manage.py task_worker`: django-tasks-db's `db_worker`, which outlives a database restart.
 
-`db_worker` stops with the first OperationalError it meets outside a task (the
-database restarting, a failover): `scripts/serve` would then stop the app server
-beside it. This runs it again, with the same arguments, once the database
+`db_worker` stops with the first database error it meets outside a task (the
+database restarting, a failover: core.views.DATABASE_AWAY): `scripts/serve` would
+then stop the app server beside it. This runs it again, with the same arguments, once the database
 answers, and stops as `db_worker` does on SIGINT or SIGTERM.
 """
 
@@ -14,7 +14,9 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, connections
+
+from core.views import DATABASE_AWAY
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             try:
                 call_command("db_worker", interval=interval, verbosity=options["verbosity"])
                 return
-            except (OperationalError, InterfaceError) as error:
+            except DATABASE_AWAY as error:
                 logger.warning("task worker: database unavailable (%s); starting again", error)
                 for connection in connections.all(initialized_only=True):
                     with contextlib.suppress(DatabaseError):
