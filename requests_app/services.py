@@ -822,7 +822,7 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     redirects there), and its EORI no longer counts (the constraint exempts it).
     Its open requests move too, unless their author already has one open for the
     operator that stays or belongs to it: those are closed as withdrawn, and so are
-    the open requests to create the duplicate (nothing is left to create).
+    the open requests to create the duplicate or to change its details.
     The members of both are told.
     """
     if duplicate.pk == keep.pk:
@@ -875,7 +875,9 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     note = _("Merged into %(operator)s") % {"operator": keep.name}
     for request in AuthorisationRequest.objects.open().filter(organisation=duplicate):
         if (
-            request.kind == RequestKind.NEW_OPERATOR
+            # Nothing is left to create, or to change: a change proposed for the
+            # duplicate's details is not the one that stays's.
+            request.kind in (RequestKind.NEW_OPERATOR, RequestKind.CHANGE)
             or request.applicant_id in members_of_keep
             or request.applicant_id in open_on_keep
         ):
