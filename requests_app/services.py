@@ -822,7 +822,8 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     redirects there), and its EORI no longer counts (the constraint exempts it).
     Its open requests move too, unless their author already has one open for the
     operator that stays or belongs to it: those are closed as withdrawn, and so are
-    the open requests to create the duplicate or to change its details.
+    the open requests to create the duplicate (nothing is left to create) and its
+    proposed changes (made on its values, not on those of the one that stays).
     The members of both are told.
     """
     if duplicate.pk == keep.pk:
@@ -875,9 +876,9 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     note = _("Merged into %(operator)s") % {"operator": keep.name}
     for request in AuthorisationRequest.objects.open().filter(organisation=duplicate):
         if (
-            # Nothing is left to create, or to change: a change proposed for the
-            # duplicate's details is not the one that stays's.
-            request.kind in (RequestKind.NEW_OPERATOR, RequestKind.CHANGE)
+            request.kind == RequestKind.NEW_OPERATOR
+            # A proposed change was made on the duplicate's values: it cannot apply to keep.
+            or request.kind == RequestKind.CHANGE
             or request.applicant_id in members_of_keep
             or request.applicant_id in open_on_keep
         ):

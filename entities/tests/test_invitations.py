@@ -232,3 +232,28 @@ def test_the_invitation_email_is_in_the_invitees_language(operator_admin, operat
     UserFactory(email="jeanne@example.fr", email_language="fr")
     _invite(_client(operator_admin), operator, "jeanne@example.fr")
     assert "vous invite" in mail.outbox[0].subject
+
+
+def test_download_my_data_holds_the_invitations_received_and_sent(
+    operator_admin, outsider, operator
+):
+    import json
+
+    _invite(_client(operator_admin), operator, outsider.email)
+    for person, key in ((outsider, "invitations_received"), (operator_admin, "invitations_sent")):
+        response = _client(person).get("/profile/my-data/")
+        data = json.loads(b"".join(response.streaming_content))
+        (row,) = data[key]
+        assert row["organisation"] == "Bio Import Lyon" and row["invited_by"] == "Olivia Admin"
+        assert row["accepted"] is None and row["revoked"] is None
+    assert row["email"] == outsider.email  # what the administrator typed
+
+
+def test_deleting_the_account_deletes_the_invitations_waiting_for_its_address(
+    operator_admin, outsider, operator
+):
+    from accounts.services import account_delete
+
+    _invite(_client(operator_admin), operator, outsider.email)
+    account_delete(user=outsider)
+    assert not Invitation.objects.exists()

@@ -312,3 +312,30 @@ def test_the_request_page_of_the_applicant_shows_the_diff(proposal, operator_adm
     )
     assert "Proposed change to Bio Import Lyon" in html
     assert re.search(r"Declared.*" + re.escape(NEW_ADDRESS), html, re.S)
+
+
+def test_merging_a_duplicate_withdraws_its_proposed_change_and_keeps_the_others(
+    proposal, operator, operator_admin, validator_inao
+):
+    from accounts.tests.factories import UserFactory
+    from entities.tests.factories import MembershipFactory
+    from requests_app.services import operator_merge
+
+    duplicate = OperatorFactory(name="Bio-Import Lyon SARL", country="FR", city="Lyon")
+    denis = UserFactory(first_name="Denis", last_name="Double")
+    MembershipFactory(user=denis, organisation=duplicate, is_admin=True)
+    theirs = change_propose(operator=duplicate, proposed={"city": "Bron"}, by=denis)
+    # Its author is no longer a member by then (who proposed does not matter).
+    from entities.models import Membership
+
+    Membership.objects.filter(user=denis).delete()
+    operator_merge(duplicate=duplicate, keep=operator, by=validator_inao)
+    theirs.refresh_from_db()
+    proposal.refresh_from_db()
+    # The duplicate's change, made on its own values, is closed; the kept one's stays.
+    assert theirs.status == RequestStatus.WITHDRAWN
+    assert proposal.status == RequestStatus.PENDING
+    assert (
+        AuthorisationRequest.objects.open().filter(organisation=operator, kind="change").count()
+        == 1
+    )
