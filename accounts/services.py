@@ -72,6 +72,16 @@ def email_verify(*, user) -> None:
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
 
 
+def email_proven_remember(*, request, email: str) -> None:
+    """An address the person has just proven they hold, by opening a link sent to it
+    (an invitation, say): sign-up offers it already typed, and an account made with it
+    is verified at once, with no set-password e-mail to wait for (allauth's stash of
+    a verified address, which its sign-up reads)."""
+    from allauth.account.adapter import get_adapter
+
+    get_adapter(request).stash_verified_email(request, email)
+
+
 def email_taken(*, email: str, by_other_than=None) -> bool:
     """Whether another account logs in with, or has confirmed, this address."""
     from allauth.account.models import EmailAddress

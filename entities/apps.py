@@ -6,6 +6,11 @@ class EntitiesConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self):
+        # The sentences of this app's in-portal notices (accounts knows nothing of members).
+        from accounts import notifications
+        from entities import members
+
+        notifications.register(members.SENTENCES)
         # Download my data and Delete my account (accounts.slots hooks): this
         # app's part, as accounts knows nothing of organisations.
         from accounts.slots import account_deleting, deletion_blockers, personal_data

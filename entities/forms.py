@@ -12,11 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.phones import phone_number
-from core.text import one_line, without_invisible
+from core.text import multiline, one_line, without_invisible
 from core.widgets import CachedOptionsSelect
 from entities.eori import validate_eori
 from entities.models import Kind, Organisation
-from entities.services import SORTS, operator_with_eori, similar_operators
+from entities.services import (
+    OPERATOR_CHANGE_FIELDS,
+    SORTS,
+    operator_values,
+    operator_with_eori,
+    similar_operators,
+)
 
 # Postcodes: the formats of the most frequent countries, a loose rule elsewhere.
 POSTCODE_FORMATS = {
@@ -182,6 +188,8 @@ class OperatorForm(forms.Form):
         label=_("None of these organisations is mine: create a new operator."),
         required=False,
     )
+    # "Is it one of these?": asked of a new operator and of a correction.
+    check_similar_names = True
 
     def __init__(self, *args, operator: Organisation | None = None, **kwargs):
         """`operator`: the operator being corrected, left out of its own duplicate checks."""
@@ -262,7 +270,7 @@ class OperatorForm(forms.Form):
                 data["phone"] = phone_number(data["phone"], region=country).as_e164
             except ValidationError as error:
                 self.add_error("phone", error)
-        if country and data.get("name") and not self.errors:
+        if country and data.get("name") and not self.errors and self.check_similar_names:
             self.similar = [
                 other
                 for other in similar_operators(name=data["name"], country=country)
@@ -280,3 +288,77 @@ class OperatorForm(forms.Form):
                     ),
                 )
         return data
+
+
+class ContactAdministratorsForm(forms.Form):
+    """A member's message to the organisation's administrators, sent through the portal."""
+
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The administrators receive it by e-mail with your name and e-mail address, "
+            "so that they can answer you (at most 2000 characters)."
+        ),
+        error_messages={"required": _("Write your message to the administrators")},
+    )
+
+    def clean_message(self):
+        return multiline(self.cleaned_data["message"])
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Your colleague's own address: the invitation link works once, for 30 days."),
+        error_messages={
+            "required": _("Enter your colleague's e-mail address"),
+            "invalid": _("Enter an e-mail address in the right format, like name@example.eu"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class OperatorChangeForm(OperatorForm):
+    """A valid operator's details as its administrators propose to change them: the
+    new-operator form, filled with the validated values; the country stays. A valid
+    operator is not asked whether it is a duplicate of others: only its EORI is checked."""
+
+    check_similar_names = False
+
+    def __init__(self, *args, operator: Organisation, **kwargs):
+        kwargs.setdefault("initial", self.initial_for(operator))
+        super().__init__(*args, operator=operator, **kwargs)
+        del self.fields["confirm_not_duplicate"]
+        country = self.fields["country"]
+        country.disabled = True
+        country.help_text = _(
+            "The country cannot be changed by a proposal: ask the competent authority."
+        )
+
+    @staticmethod
+    def initial_for(operator: Organisation) -> dict:
+        values = operator_values(operator)
+        values["country"] = str(operator.country)
+        values["phone"] = operator.phone.as_international if operator.phone else ""
+        return values
+
+    def proposed_changes(self) -> dict:
+        """The fields whose cleaned value differs from the validated one, as JSON keeps them."""
+        data = dict(self.cleaned_data)
+        data["control_body"] = data["control_body"].pk if data.get("control_body") else None
+        data["phone"] = data.get("phone") or ""
+        if not isinstance(data["phone"], str):
+            data["phone"] = data["phone"].as_e164
+        current = operator_values(self.operator)
+        return {
+            field: data[field]
+            for field in OPERATOR_CHANGE_FIELDS
+            if field in data and data[field] != current[field]
+        }

@@ -10,6 +10,7 @@ enforce.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -335,6 +336,8 @@ class OrganisationAction(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     REJECTED = "rejected", pgettext_lazy("organisation history", "Rejected")
     CHANGED = "changed", _("Details changed")
+    CHANGE_PROPOSED = "change_proposed", _("Change proposed")
+    CHANGE_REJECTED = "change_rejected", _("Proposed change rejected")
     MEMBER_ADDED = "member_added", _("Member added")
     MEMBER_REMOVED = "member_removed", _("Member removed")
     MEMBER_LEFT = "member_left", _("Member left")
@@ -392,3 +395,93 @@ class OrganisationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Neither accepted nor revoked, and not yet expired: its link still works."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An administrator invites a colleague by e-mail: a single-use link, valid 30 days.
+
+    Only the SHA-256 of the link's token is kept: whoever reads the table cannot
+    accept an invitation. Accepting attaches the person without a further
+    validation; the administrators can revoke it until then.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One live invitation per address and organisation: inviting again replaces it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+        ]
+        indexes = [
+            # The members page's open invitations and their bound:
+            # WHERE organisation = ? AND accepted_at IS NULL AND revoked_at IS NULL.
+            models.Index(fields=["organisation", "expires_at"], name="invitation_organisation"),
+            # The inviter's rate limit: WHERE invited_by = ? AND created_at >= ?.
+            models.Index(fields=["invited_by", "created_at"], name="invitation_inviter"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -11,7 +11,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.services import utc
-from entities.models import Membership, Organisation, OrganisationAction, OrganisationEvent
+from entities.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationAction,
+    OrganisationEvent,
+)
 from entities.services import organisation_event_record
 
 
@@ -37,6 +43,19 @@ def export(*, user) -> dict:
             {"organisation": o.name, "organisation_id": o.pk, "created_at": utc(o.created_at)}
             for o in Organisation.objects.filter(created_by=user).order_by("pk")
         ],
+        # Invitations to the person's address, and those they sent (the address they typed).
+        "invitations_received": [
+            _invitation(i, with_email=False)
+            for i in Invitation.objects.filter(email__iexact=user.email)
+            .select_related("organisation", "invited_by")
+            .order_by("pk")
+        ],
+        "invitations_sent": [
+            _invitation(i, with_email=True)
+            for i in Invitation.objects.filter(invited_by=user)
+            .select_related("organisation", "invited_by")
+            .order_by("pk")
+        ],
         "organisation_history": (
             {
                 "organisation": e.organisation.name,
@@ -50,6 +69,20 @@ def export(*, user) -> dict:
             for e in events.iterator(chunk_size=500)
         ),
     }
+
+
+def _invitation(invitation: Invitation, *, with_email: bool) -> dict:
+    row = {
+        "organisation": invitation.organisation.name,
+        "invited_by": str(invitation.invited_by),
+        "sent": utc(invitation.created_at),
+        "expires": utc(invitation.expires_at),
+        "accepted": utc(invitation.accepted_at),
+        "revoked": utc(invitation.revoked_at),
+    }
+    if with_email:
+        row["email"] = invitation.email
+    return row
 
 
 def last_administered(*, user) -> list[Organisation]:
@@ -75,7 +108,9 @@ def deletion_blockers(*, user) -> list[str]:
 
 
 def account_deleting(*, user) -> None:
-    """The person leaves each organisation; its history records it."""
+    """The person leaves each organisation; its history records it. Invitations to
+    their address that nobody accepted are deleted (the address goes with the account)."""
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
     for membership in Membership.objects.filter(user=user).select_related("organisation"):
         membership.delete()
         organisation_event_record(

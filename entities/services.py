@@ -254,6 +254,52 @@ def operator_details_update(
     return operator
 
 
+# What a valid operator's administrators may propose to change (DESIGN §4): its
+# details but the country (which decides the authority that validates the operator).
+OPERATOR_CHANGE_FIELDS = tuple(f for f in OPERATOR_DETAIL_FIELDS if f != "country")
+
+
+def operator_values(operator: Organisation) -> dict:
+    """The operator's changeable values as JSON keeps them (a control body by its pk)."""
+    return {
+        field: operator.control_body_id
+        if field == "control_body"
+        else _shown(getattr(operator, field))
+        for field in OPERATOR_CHANGE_FIELDS
+    }
+
+
+@transaction.atomic
+def operator_change_apply(*, operator: Organisation, proposed: dict, actor, note: str = "") -> dict:
+    """Apply exactly the proposed fields to the (locked) operator, checked as a new one
+    is; its history keeps {field: [before, after]}. Raises ValidationError (an EORI
+    taken since the proposal, say)."""
+    operator = Organisation.objects.select_for_update().get(pk=operator.pk)
+    before = operator_values(operator)
+    changes = {}
+    for field, value in proposed.items():
+        if field not in OPERATOR_CHANGE_FIELDS:
+            continue
+        if field == "control_body":
+            operator.control_body_id = value
+        else:
+            setattr(operator, field, value)
+        if before[field] != value:
+            changes[field] = [before[field], value]
+    if not changes:
+        return {}
+    operator.full_clean(exclude=["created_by"], validate_constraints=True)
+    operator.save()
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.CHANGED,
+        actor=actor,
+        note=note,
+        changes=changes,
+    )
+    return changes
+
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 

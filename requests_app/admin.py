@@ -9,10 +9,10 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from entities import admin as entities_admin
 from entities.admin import OperatorAdmin
 from entities.models import Membership, Operator, Organisation
 from entities.models import Status as OrganisationStatus
-from requests_app import services
+from requests_app import selectors, services
 from requests_app.forms import OperatorStatusForm, RejectForm
 from requests_app.models import (
     AuthorisationRequest,
@@ -36,7 +37,7 @@ from requests_app.models import (
     RequestStatus,
     Validator,
 )
-from requests_app.search import queue_search
+from requests_app.search import queue_search, search_words
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -131,13 +132,40 @@ class CappedCountPaginator(Paginator):
 
     An exact count reads every row of the filter (10,000 pending requests of one
     authority: 9 ms); a capped one stops at `cap` (0.3 ms).
+
+    With `by_ids` (a search), the count reads the ids it counts, and a search that
+    matches at most `cap` requests reads its page by those ids. The page query of
+    "Garnier Import", every status, at 1,000,000 requests (a LIKE per word, ORDER BY
+    submitted_at, id LIMIT 25): PostgreSQL expects 507 matches among INAO's 500,000
+    requests, spread evenly, so it walks the ordered index request_queue_all and
+    filters 132,010 rows (300 to 430 ms, 2.7 s on a loaded machine); by `pk IN` the
+    101 ids it reads them by primary key and sorts them (4 to 26 ms). A broad search
+    ('bio', more than `cap` matches) keeps the ordered walk, which finds 25 rows at
+    once where a sort would read 88,000 (docs/benchmarks.md, "Issue 12: the run after").
     """
 
     cap = 1000
+    by_ids = False
+
+    @cached_property
+    def _ids(self) -> list[int]:
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def _counted(self) -> int:
+        if self.by_ids:
+            return len(self._ids)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    def page(self, number):
+        if self.by_ids and not self.capped:
+            # The same rows, the same order: the filters stay, the ids only narrow them.
+            self.object_list = self._by_ids
+        return super().page(number)
+
+    @cached_property
+    def _by_ids(self) -> QuerySet:
+        return self.object_list.filter(pk__in=self._ids)
 
     @property
     def capped(self) -> bool:
@@ -275,7 +303,15 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 
-    def validator_of(self, request) -> Validator | None:
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.by_ids = bool(search_words(request.GET.get(SEARCH_VAR, "")))
+        return paginator
+
+    @staticmethod
+    def validator_of(request) -> Validator | None:
         """The person's validator row with its authority, read once per request
         (the list, the filters and the actions all need it)."""
         if not hasattr(request, "_queue_validator"):
@@ -430,13 +466,18 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         if organisation.is_operator:
             from entities.services import operator_with_eori, similar_operators
 
-            same_eori = operator_with_eori(organisation.eori, exclude_pk=organisation.pk)
+            # A change is checked on the values it declares: the new EORI, the new name.
+            declared = obj.proposal.get("proposed", {}) if obj.is_change else {}
+            eori = declared.get("eori") or organisation.eori
+            name = declared.get("name") or organisation.name
+            same_eori = operator_with_eori(eori, exclude_pk=organisation.pk)
             similar = [
                 o
-                for o in similar_operators(name=organisation.name, country=organisation.country)
+                for o in similar_operators(name=name, country=organisation.country)
                 if o.pk != organisation.pk
             ]
             duplicates = ([same_eori] if same_eori else []) + [o for o in similar if o != same_eori]
+        change_rows = selectors.change_rows(obj) if obj.is_change else []
         members = list(
             Membership.objects.filter(organisation=organisation)
             .select_related("user")
@@ -457,6 +498,8 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
             and request.user.has_perm("requests_app.decide_authorisationrequest")
             and services.can_decide(user=request.user, request=obj),
             "reject_form": reject_form,
+            "change_rows": change_rows,
+            "stale": any(row.stale for row in change_rows),
             "label_suffix": reject_form.label_suffix,  # ":", " :" in French, as the admin's
             "is_new_operator": obj.kind == RequestKind.NEW_OPERATOR
             and organisation.status == OrganisationStatus.NEW,
@@ -746,3 +789,69 @@ class ValidatedOperatorAdmin(OperatorAdmin):
 
 admin.site.unregister(Operator)
 admin.site.register(Operator, ValidatedOperatorAdmin)
+
+
+# --- The competent authority appoints an operator's administrator ----------------------
+
+admin.site.unregister(Membership)
+
+
+@admin.register(Membership)
+class MembershipAdmin(entities_admin.MembershipAdmin):
+    """Memberships, with "Make administrator" for the competent authority.
+
+    A company whose last administrator has gone asks its authority: the validators
+    find its members here (search by the organisation's name or EORI), limited to
+    the organisations of their authority's country, and appoint one. Superusers
+    keep the plain editing of entities' admin.
+    """
+
+    actions = ["appoint_administrators"]
+
+    def _validator(self, request) -> Validator | None:
+        # Read once per request, shared with the queue (every admin page asks both).
+        return AuthorisationRequestAdmin.validator_of(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        validator = self._validator(request)
+        if validator is None:
+            return queryset.none()
+        return queryset.filter(organisation__country=validator.authority.country)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._validator(request) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        if self._validator(request) is None:
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_appoint_permission(self, request):
+        return request.user.is_superuser or self._validator(request) is not None
+
+    @admin.action(
+        description=gettext_lazy("Make the selected members administrators"),
+        permissions=["appoint"],
+    )
+    def appoint_administrators(self, request, queryset):
+        appointed = 0
+        for membership in queryset.select_related("user", "organisation"):
+            if membership.is_admin:
+                continue
+            try:
+                services.admin_grant(membership=membership, by=request.user)
+            except services.RequestError as error:
+                self.message_user(request, f"{membership}: {error}", messages.ERROR)
+            else:
+                appointed += 1
+        if appointed:
+            self.message_user(
+                request,
+                _("%(count)d member(s) made administrator.") % {"count": appointed},
+                messages.SUCCESS,
+            )

@@ -23,6 +23,7 @@ class RequestsAppConfig(AppConfig):
         account_notifications.register(notifications.SENTENCES)
         profile_sections.register(panels.profile_requests)
         organisation_actions.register(panels.organisation_request)
+        organisation_actions.register(panels.organisation_change)
         directory_footer.register(panels.directory_create_operator)
         signals.connect()
         # Download my data and Delete my account (accounts.slots hooks).

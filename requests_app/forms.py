@@ -51,6 +51,21 @@ class RejectForm(forms.Form):
         return multiline(self.cleaned_data["reason"])
 
 
+class ChangeMessageForm(forms.Form):
+    """What goes with a proposed change to an operator: why, for the validator."""
+
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: why the details change, for the competent authority."),
+    )
+
+    def clean_message(self):
+        return multiline(self.cleaned_data["message"])
+
+
 REQUEST_FIELDS = ("message", "contact_email", "contact_phone")
 
 

@@ -73,6 +73,7 @@ def due_date_for(submitted_at: datetime.datetime, country: str) -> datetime.date
 class RequestKind(models.TextChoices):
     NEW_OPERATOR = "new_operator", _("New operator")
     ATTACHMENT = "attachment", _("Attachment")
+    CHANGE = "change", _("Change")
 
 
 class RequestStatus(models.TextChoices):
@@ -251,6 +252,10 @@ class AuthorisationRequest(models.Model):
     reason = models.TextField(
         _("reason"), max_length=REASON_MAX_LENGTH, blank=True, validators=[validate_multiline]
     )
+    # A Change: {"proposed": {field: value}, "based_on": {field: value}}, the fields its
+    # administrators changed and the validated values they saw (entities.services.
+    # operator_values gives both forms). Approval applies exactly "proposed".
+    proposal = models.JSONField(_("proposed change"), default=dict, blank=True)
     # When a correction was last asked for (the 30-day expiry counts from it), and
     # when its author was warned that it expires (once per correction).
     correction_requested_at = models.DateTimeField(_("correction requested"), null=True, blank=True)
@@ -275,6 +280,16 @@ class AuthorisationRequest(models.Model):
                 fields=["applicant", "organisation"],
                 condition=Q(status__in=["pending", "correction"]),
                 name="one_open_request_per_person_and_organisation",
+            ),
+            # One change waiting per operator: a second would be decided on stale values.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(kind="change", status__in=["pending", "correction"]),
+                name="one_open_change_per_operator",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="change") | Q(proposal={}),
+                name="only_a_change_has_a_proposal",
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reason=""),
@@ -323,6 +338,10 @@ class AuthorisationRequest(models.Model):
     def reference(self) -> str:
         """What a person quotes to the helpdesk: "TR-2026-000042" (year sent, number)."""
         return f"TR-{self.submitted_at.astimezone(WORKING_TIME_ZONE):%Y}-{self.pk:06d}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind == RequestKind.CHANGE
 
     @property
     def is_pending(self) -> bool:

@@ -10,6 +10,10 @@ RECEIPT = "request.receipt"
 APPROVED = "request.approved"
 REJECTED = "request.rejected"
 NEW_REQUEST = "request.new"
+CHANGE_RECEIPT = "request.change_receipt"
+CHANGE_APPROVED = "request.change_approved"
+CHANGE_REJECTED = "request.change_rejected"
+NEW_CHANGE = "request.change_new"
 CORRECTION = "request.correction"
 RESUBMITTED = "request.resubmitted"
 ESCALATED = "request.escalated"
@@ -23,6 +27,10 @@ SENTENCES = {
     APPROVED: _("Your request to join %(organisation)s has been approved."),
     REJECTED: _("Your request to join %(organisation)s has been rejected."),
     NEW_REQUEST: _("%(actor)s asks to join %(organisation)s."),
+    CHANGE_RECEIPT: _("Your proposed change to %(organisation)s has been received."),
+    CHANGE_APPROVED: _("Your proposed change to %(organisation)s has been approved."),
+    CHANGE_REJECTED: _("Your proposed change to %(organisation)s has been rejected."),
+    NEW_CHANGE: _("%(actor)s proposes a change to %(organisation)s."),
     CORRECTION: _("Your request for %(organisation)s needs a correction: %(reason)s"),
     RESUBMITTED: _("%(actor)s corrected and resubmitted their request for %(organisation)s."),
     ESCALATED: _(

@@ -57,3 +57,24 @@ def directory_create_operator(request, *, kind: str, searched: bool) -> Panel | 
             "create_query": query.urlencode(),
         },
     )
+
+
+def organisation_change(request, *, organisation) -> Panel | None:
+    """On an operator's page, for its administrators: Propose a change, or the change
+    waiting beside the validated values. Nothing (and no query) for anyone else: the
+    page has read the person's role with the organisation (`my_admin`)."""
+    if not organisation.is_operator or not getattr(organisation, "my_admin", False):
+        return None
+    if not organisation.is_valid:
+        return None
+    pending = selectors.open_change_of(organisation)
+    if pending is not None:
+        pending.organisation = organisation
+    return Panel(
+        "requests_app/_operator_change.html",
+        {
+            "organisation": organisation,
+            "pending": pending,
+            "rows": selectors.change_rows(pending) if pending else [],
+        },
+    )

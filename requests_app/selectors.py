@@ -6,13 +6,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from entities.models import Membership, Organisation
+from entities.services import OPERATOR_CHANGE_FIELDS, operator_values
 from requests_app.models import (
     QUEUE_STATUSES,
     AuthorisationRequest,
     RequestEvent,
+    RequestKind,
     RequestStatus,
     Validator,
     working_today,
@@ -84,6 +88,66 @@ def history_events():
     """A request's events, oldest first, with their actors: for prefetch_related."""
     return Prefetch(
         "events", queryset=RequestEvent.objects.select_related("actor").only(*HISTORY_COLUMNS)
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One field of a proposed change, as people read it."""
+
+    field: str
+    label: str
+    validated: str  # what the directory shows now
+    proposed: str  # what the administrators declared
+    based_on: str  # the validated value the proposal was made on
+    stale: bool  # the validated value changed since the proposal
+
+
+def _shown(field: str, value, control_bodies: dict) -> str:
+    if field == "control_body":
+        body = control_bodies.get(value)
+        return (f"{body.code} – {body.name}" if body.code else body.name) if body else "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value) if value not in (None, "") else "–"
+
+
+def change_rows(request: AuthorisationRequest) -> list[ChangeRow]:
+    """A Change request's fields, validated beside proposed (at most one query: the
+    control bodies it names)."""
+    proposed = request.proposal.get("proposed", {})
+    based_on = request.proposal.get("based_on", {})
+    current = operator_values(request.organisation)
+    pks = {
+        values.get("control_body")
+        for values in (proposed, based_on, current)
+        if values.get("control_body")
+    }
+    control_bodies = (
+        Organisation.objects.in_bulk(pks, field_name="pk") if "control_body" in proposed else {}
+    )
+    fields = Organisation._meta
+    return [
+        ChangeRow(
+            field=field,
+            label=capfirst(fields.get_field(field).verbose_name),
+            validated=_shown(field, current[field], control_bodies),
+            proposed=_shown(field, value, control_bodies),
+            based_on=_shown(field, based_on.get(field), control_bodies),
+            stale=based_on.get(field) != current[field],
+        )
+        for field, value in proposed.items()
+        if field in OPERATOR_CHANGE_FIELDS
+    ]
+
+
+def open_change_of(operator) -> AuthorisationRequest | None:
+    """The operator's change waiting for a decision, if any (one query)."""
+    return (
+        AuthorisationRequest.objects.open()
+        .filter(organisation=operator, kind=RequestKind.CHANGE)
+        .select_related("applicant")
+        .first()
     )
 
 

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -28,9 +29,18 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_event
 from accounts.services import email_send, notifications_create
 from core.text import multiline
+from entities.members import MembershipError, membership_grant_admin
 from entities.models import Kind, Membership, Organisation, OrganisationAction, OrganisationEvent
 from entities.models import Status as OrganisationStatus
-from entities.services import operator_create, operator_details_update, organisation_event_record
+from entities.services import (
+    OPERATOR_CHANGE_FIELDS,
+    operator_change_apply,
+    operator_create,
+    operator_details_update,
+    operator_values,
+    operator_with_eori,
+    organisation_event_record,
+)
 from requests_app import notifications
 from requests_app.models import (
     OPEN_STATUSES,
@@ -251,6 +261,112 @@ def request_submit_new_operator(
     )
 
 
+# --- Changes to an operator ---------------------------------------------------------
+
+
+class ChangeAlreadyOpen(RequestError):
+    pass
+
+
+def _change_open_refusal(operator: Organisation) -> ChangeAlreadyOpen:
+    return ChangeAlreadyOpen(
+        _(
+            "A proposed change to %(organisation)s is already waiting for a decision: "
+            "wait for it, or withdraw it, before proposing another."
+        )
+        % {"organisation": operator}
+    )
+
+
+def change_stale_fields(request: AuthorisationRequest) -> list[str]:
+    """The proposal's fields whose validated value has changed since it was made."""
+    if not request.is_change:
+        return []
+    current = operator_values(request.organisation)
+    based_on = request.proposal.get("based_on", {})
+    return [field for field, value in based_on.items() if current.get(field) != value]
+
+
+@transaction.atomic
+def change_propose(
+    *, operator: Organisation, proposed: dict, by, message: str = ""
+) -> AuthorisationRequest:
+    """An operator's administrator proposes new details: a request of kind Change, routed
+    like the others. The operator keeps its validated values until it is approved."""
+    if not Membership.objects.filter(user=by, organisation=operator, is_admin=True).exists():
+        raise RequestNotAllowed(_("Only the administrators of an operator can propose a change."))
+    _check_not_flooding(applicant=by)
+    # One proposal at a time per operator, also when two administrators send at once.
+    operator = Organisation.objects.select_for_update().get(pk=operator.pk)
+    if operator.kind != Kind.OPERATOR or operator.status != OrganisationStatus.VALID:
+        raise RequestError(
+            _(
+                "Only the details of a valid operator can be changed: "
+                "%(organisation)s is %(status)s."
+            )
+            % {"organisation": operator, "status": operator.get_status_display().lower()}
+        )
+    current = operator_values(operator)
+    proposed = {
+        field: value
+        for field, value in proposed.items()
+        if field in OPERATOR_CHANGE_FIELDS and current[field] != value
+    }
+    if not proposed:
+        raise RequestError(_("Nothing is changed: change at least one detail before sending."))
+    if proposed.get("eori"):
+        holder = operator_with_eori(proposed["eori"], exclude_pk=operator.pk)
+        if holder:
+            raise RequestError(
+                _("The EORI number %(eori)s already belongs to %(organisation)s.")
+                % {"eori": proposed["eori"], "organisation": holder}
+            )
+    if (
+        AuthorisationRequest.objects.open()
+        .filter(organisation=operator, kind=RequestKind.CHANGE)
+        .exists()
+    ):
+        raise _change_open_refusal(operator)
+    request = request_draft(applicant=by, organisation=operator, kind=RequestKind.CHANGE)
+    request.message = multiline(message)
+    request.contact_email = by.email
+    request.proposal = {
+        "proposed": proposed,
+        "based_on": {field: current[field] for field in proposed},
+    }
+    request.search_text = search_text(applicant=by, organisation=operator)
+    try:
+        with transaction.atomic():
+            request.save(force_insert=True)
+    except IntegrityError as error:
+        raise _change_open_refusal(operator) from error
+    _record(request=request, actor=by, action=EventAction.SUBMITTED, from_status="")
+    organisation_event_record(
+        organisation=operator,
+        action=OrganisationAction.CHANGE_PROPOSED,
+        actor=by,
+        note=request.reference,
+        changes={field: [current[field], value] for field, value in proposed.items()},
+    )
+    _notify_submitted(request=request)
+    return request
+
+
+def _apply_change(*, request: AuthorisationRequest, decided_by) -> None:
+    try:
+        operator_change_apply(
+            operator=request.organisation,
+            proposed=request.proposal.get("proposed", {}),
+            actor=decided_by,
+            note=request.reference,
+        )
+    except ValidationError as error:
+        # The transaction is rolled back: the request stays pending, the operator unchanged.
+        raise RequestError(
+            _("The change cannot be applied: %(errors)s") % {"errors": "; ".join(error.messages)}
+        ) from error
+
+
 # --- Deciding ----------------------------------------------------------------------
 
 
@@ -334,6 +450,10 @@ def request_approve(*, request: AuthorisationRequest, decided_by) -> Authorisati
     _check_still_open(request)
     request = _close(request=request, to_status=RequestStatus.APPROVED, actor=decided_by)
     organisation = request.organisation
+    if request.kind == RequestKind.CHANGE:
+        _apply_change(request=request, decided_by=decided_by)
+        _notify_decided(request=request)
+        return request
     if request.kind == RequestKind.NEW_OPERATOR:
         validated = Organisation.objects.filter(
             pk=organisation.pk, status=OrganisationStatus.NEW
@@ -409,6 +529,13 @@ def request_reject(
     )
     if request.kind == RequestKind.NEW_OPERATOR:
         _reject_new_operator(request.organisation, actor=decided_by, note=reason)
+    if request.kind == RequestKind.CHANGE:
+        organisation_event_record(
+            organisation=request.organisation,
+            action=OrganisationAction.CHANGE_REJECTED,
+            actor=decided_by,
+            note=f"{request.reference}: {reason}",
+        )
     _notify_decided(request=request)
     return request
 
@@ -646,14 +773,11 @@ def admin_grant(*, membership: Membership, by) -> Membership:
     """Make a member an administrator of their operator (the competent authority decides)."""
     if not can_manage_admins(user=by, organisation=membership.organisation):
         raise RequestNotAllowed(_("You may not change the administrators of this organisation."))
-    Membership.objects.filter(pk=membership.pk).update(is_admin=True)
+    try:
+        membership_grant_admin(membership=membership, by=by, by_authority=True)
+    except MembershipError as error:
+        raise RequestError(str(error)) from error
     membership.is_admin = True
-    organisation_event_record(
-        organisation=membership.organisation,
-        action=OrganisationAction.ADMIN_GRANTED,
-        actor=by,
-        subject=membership.user,
-    )
     return membership
 
 
@@ -698,7 +822,8 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     redirects there), and its EORI no longer counts (the constraint exempts it).
     Its open requests move too, unless their author already has one open for the
     operator that stays or belongs to it: those are closed as withdrawn, and so are
-    the open requests to create the duplicate (nothing is left to create).
+    the open requests to create the duplicate (nothing is left to create) and its
+    proposed changes (made on its values, not on those of the one that stays).
     The members of both are told.
     """
     if duplicate.pk == keep.pk:
@@ -752,6 +877,8 @@ def operator_merge(*, duplicate: Organisation, keep: Organisation, by) -> Organi
     for request in AuthorisationRequest.objects.open().filter(organisation=duplicate):
         if (
             request.kind == RequestKind.NEW_OPERATOR
+            # A proposed change was made on the duplicate's values: it cannot apply to keep.
+            or request.kind == RequestKind.CHANGE
             or request.applicant_id in members_of_keep
             or request.applicant_id in open_on_keep
         ):
@@ -925,10 +1052,13 @@ def _notify(*, request: AuthorisationRequest, users, verb: str, **params) -> Non
 
 def _notify_submitted(*, request: AuthorisationRequest) -> None:
     applicant = request.applicant
-    _notify(request=request, users=[applicant], verb=notifications.RECEIPT)
+    change = request.is_change
+    receipt = notifications.CHANGE_RECEIPT if change else notifications.RECEIPT
+    _notify(request=request, users=[applicant], verb=receipt)
     _send(user=applicant, prefix="receipt", context={"request": request})
     deciders = list(deciders_of(request).exclude(pk=applicant.pk))
-    _notify(request=request, users=deciders, verb=notifications.NEW_REQUEST)
+    new = notifications.NEW_CHANGE if change else notifications.NEW_REQUEST
+    _notify(request=request, users=deciders, verb=new)
     for user in deciders:
         if user.notify_new_requests_by_email:
             _send(
@@ -947,11 +1077,11 @@ def _decide_path(request: AuthorisationRequest, *, user=None) -> str:
 
 def _notify_decided(*, request: AuthorisationRequest) -> None:
     applicant = request.applicant
-    verb = (
-        notifications.APPROVED
-        if request.status == RequestStatus.APPROVED
-        else notifications.REJECTED
-    )
+    approved = request.status == RequestStatus.APPROVED
+    if request.is_change:
+        verb = notifications.CHANGE_APPROVED if approved else notifications.CHANGE_REJECTED
+    else:
+        verb = notifications.APPROVED if approved else notifications.REJECTED
     _notify(request=request, users=[applicant], verb=verb)
     if applicant.notify_decisions_by_email:
         _send(user=applicant, prefix="decision", context={"request": request})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new-operator/", views.operator_create, name="operator_create"),
     path("new-operator/request/", views.operator_request, name="operator_request"),
     path("to-decide/", views.to_decide, name="to_decide"),
+    path("operator/<int:pk>/change/", views.change_propose, name="change_propose"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/sent/", views.sent, name="sent"),

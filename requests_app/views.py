@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,12 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
-from entities.forms import OperatorForm
-from entities.models import Kind, Organisation
+from entities.forms import OperatorChangeForm, OperatorForm
+from entities.models import Kind, Membership, Organisation
 from entities.models import Status as OrganisationStatus
 from entities.services import SEARCHED_SESSION_KEY
 from requests_app import selectors, services
-from requests_app.forms import NewOperatorCorrectionForm, RejectForm, RequestForm
+from requests_app.forms import (
+    ChangeMessageForm,
+    NewOperatorCorrectionForm,
+    RejectForm,
+    RequestForm,
+)
 from requests_app.models import AuthorisationRequest, RequestKind
 
 # The new operator's details, between the form and the request that creates it.
@@ -191,6 +196,9 @@ def detail(request, pk: int):
             and services.can_decide(user=request.user, request=authorisation_request),
             "reject_form": RejectForm(),
             "is_author": authorisation_request.applicant_id == request.user.pk,
+            "change_rows": selectors.change_rows(authorisation_request)
+            if authorisation_request.is_change
+            else [],
         },
     )
 
@@ -387,3 +395,46 @@ def to_decide(request):
         .distinct()
     )
     return render(request, "requests_app/to_decide.html", {"requests": pending})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_propose(request, pk: int):
+    """An operator's administrators propose new details: the new-operator form, filled
+    with the validated values; sending makes a request of kind Change."""
+    operator = get_object_or_404(
+        Organisation.objects.operators().select_related("control_body"), pk=pk
+    )
+    role = (
+        Membership.objects.filter(user=request.user, organisation=operator)
+        .values_list("is_admin", flat=True)
+        .first()
+    )
+    if role is None:
+        raise Http404
+    if not role:
+        raise PermissionDenied
+    pending = selectors.open_change_of(operator)
+    data = request.POST if request.method == "POST" else None
+    form = OperatorChangeForm(data, operator=operator)
+    note = ChangeMessageForm(data)
+    if request.method == "POST" and pending is None and form.is_valid() and note.is_valid():
+        try:
+            sent = services.change_propose(
+                operator=operator,
+                proposed=form.proposed_changes(),
+                by=request.user,
+                message=note.cleaned_data["message"],
+            )
+        except services.TooManyRequests as error:
+            return render(request, "429.html", {"reason": str(error)}, status=429)
+        except services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("requests:sent", sent.pk)
+    return render(
+        request,
+        "requests_app/change_form.html",
+        {"form": form, "note": note, "operator": operator, "pending": pending},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -227,9 +229,10 @@ def test_validators_can_edit_nothing_else(client, validator_inao, pending_reques
     client.force_login(validator_inao)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Authorisation requests" in index
-    # Operators, read-only: to merge duplicates and suspend (issue 15).
-    assert ">Operators<" in index
-    for hidden in ["Users", "Groups", "Validators", "Authorities", "Memberships"]:
+    # Operators, read-only: to merge duplicates and suspend (issue 15); memberships:
+    # there the authority appoints an operator's administrator (issue 14).
+    assert ">Operators<" in index and ">Memberships<" in index
+    for hidden in ["Users", "Groups", "Validators", "Authorities"]:
         assert f">{hidden}<" not in index
     change = reverse("admin:entities_operator_change", args=[pending_request.organisation_id])
     assert client.post(change, {"name": "Renamed"}).status_code == 403
@@ -309,6 +312,51 @@ def test_the_count_stops_at_the_cap_and_says_more(client, validator_inao, inao, 
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)
     content = client.get(CHANGELIST).content.decode()
     assert "3 authorisation requests" in content and "More than" not in content
+
+
+@pytest.mark.parametrize("term", ["Garnier Import", "bio"])
+def test_a_search_lists_the_same_rows_in_the_same_order_under_the_cap_and_over_it(
+    client, validator_inao, inao, monkeypatch, term
+):
+    """Under the cap a searched page is read by the ids the count found (admin.py,
+    CappedCountPaginator): the rows and their order are those of the search itself."""
+    from requests_app.admin import AuthorisationRequestAdmin, CappedCountPaginator
+    from requests_app.search import queue_search
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    monkeypatch.setattr(AuthorisationRequestAdmin, "list_per_page", 2)
+    # "Garnier Import": 4 requests, under the cap; "bio": 7, over it.
+    for name in ["Garnier Import SA"] * 4 + ["Bio Ferme"] * 7 + ["Valette SARL"]:
+        request_submit(applicant=UserFactory(), organisation=OperatorFactory(name=name))
+    # Submission times out of id order, some of them equal: the id breaks the ties.
+    base = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    for i, pk in enumerate(
+        AuthorisationRequest.objects.order_by("pk").values_list("pk", flat=True)
+    ):
+        AuthorisationRequest.objects.filter(pk=pk).update(
+            submitted_at=base - datetime.timedelta(hours=(i * 2) % 3)
+        )
+    expected = list(
+        queue_search(AuthorisationRequest.objects.all(), term)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(validator_inao)
+    listed, under_cap = [], len(expected) <= CappedCountPaginator.cap
+    query_counts = set()
+    for number in range(1, 4):
+        url = f"{CHANGELIST}?q={term.replace(' ', '+')}&status__exact=all&p={number}"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200:
+            break
+        cl = response.context["cl"]
+        listed += [row.pk for row in cl.result_list]
+        query_counts.add(len(queries.captured_queries))
+        assert ('"id" IN (' in str(cl.result_list.query)) is under_cap
+    assert len(expected) == (4 if term == "Garnier Import" else 7)
+    assert listed == expected[: CappedCountPaginator.cap]
+    assert len(query_counts) == 1  # no query more for reading a page by its ids
 
 
 def test_the_queue_escapes_names_and_shows_times_in_the_validators_zone(

@@ -45,7 +45,27 @@ PORTAL_RULES = {
     "requests:approve": ("request", "post", DECIDERS),
     "requests:reject": ("request", "post", DECIDERS),
     "accounts:notification_read": ("notification", "post", frozenset({"applicant"})),
+    # Issue 14: an organisation's members, its administrators' changes, a proposed change.
+    "entities:members": ("organisation", "get", frozenset({"operator_admin", "colleague"})),
+    "entities:contact_administrators": (
+        "organisation",
+        "post",
+        frozenset({"operator_admin", "colleague"}),
+    ),
+    "entities:leave": ("organisation", "post", frozenset({"operator_admin", "colleague"})),
+    "entities:invite": ("organisation", "post", frozenset({"operator_admin"})),
+    "entities:member_remove": ("membership", "post", frozenset({"operator_admin"})),
+    "entities:member_grant_admin": ("membership", "post", frozenset({"operator_admin"})),
+    "entities:member_revoke_admin": ("membership", "post", frozenset({"operator_admin"})),
+    "entities:invitation_revoke": ("invitation", "post", frozenset({"operator_admin"})),
+    "requests:change_propose": ("organisation", "get", frozenset({"operator_admin"})),
     "accounts:session_end": ("session", "post", frozenset({"applicant"})),
+}
+# What the allowed person posts (a form that would otherwise be refused as empty).
+POST_DATA = {
+    "requests:reject": {"reason": "Not an operator."},
+    "entities:contact_administrators": {"message": "Hello"},
+    "entities:invite": {"email": "newcomer@example.eu"},
 }
 
 # Keys that are not ids of anyone's data: capabilities, tested elsewhere.
@@ -55,6 +75,7 @@ NOT_OBJECT_IDS = {
     "captcha-image": "the random key of a captcha challenge",
     "captcha-image-2x": "the random key of a captcha challenge",
     "captcha-audio": "the random key of a captcha challenge",
+    "entities:invitation": "an invitation's random token, kept hashed (entities tests)",
     "admin:app_list": "an application name, not an object",
     None: "the admin's catch-all and unnamed redirects",
     # allauth's own views of a person's passkeys ask for the password again first,
@@ -66,8 +87,16 @@ NOT_OBJECT_IDS = {
 
 @pytest.fixture
 def story(cast, pending_request, operator):
+    from entities.members import invitation_send
+    from entities.models import Membership
+
     return {
         "organisation": operator,
+        # The colleague's membership of the operator, and an invitation it sent.
+        "membership": Membership.objects.get(user=cast["colleague"], organisation=operator),
+        "invitation": invitation_send(
+            organisation=operator, email="invited@example.eu", by=cast["operator_admin"]
+        ),
         "request": pending_request,
         "notification": Notification.objects.filter(user=cast["applicant"]).first(),
         "session": UserSession.objects.create(
@@ -130,7 +159,11 @@ def test_v8_2_2_only_the_people_concerned_reach_a_portal_object(story, name):
     kind, method, allowed = PORTAL_RULES[name]
     obj = story[kind]
     assert obj is not None
-    path = route.path(**dict.fromkeys(route.parameters, obj.pk))
+    # An organisation's membership or invitation: the organisation's pk, then its own.
+    values = dict.fromkeys(route.parameters, obj.pk)
+    if kind in ("membership", "invitation"):
+        values = {"pk": obj.organisation_id, f"{kind}_pk": obj.pk}
+    path = route.path(**values)
     request_before = AuthorisationRequest.objects.get(pk=story["request"].pk).status
 
     refused_people = sorted(EVERYONE - allowed) + [None]
@@ -148,9 +181,7 @@ def test_v8_2_2_only_the_people_concerned_reach_a_portal_object(story, name):
 
     # And one person allowed gets through (state-changing URLs: only once).
     for who in sorted(allowed):
-        response = getattr(_client(story["cast"][who]), method)(
-            path, {"reason": "Not an operator."} if name == "requests:reject" else {}
-        )
+        response = getattr(_client(story["cast"][who]), method)(path, POST_DATA.get(name, {}))
         assert response.status_code in (200, 302), (who, path, response.status_code)
         assert not _refused(response) or response.status_code == 302, (who, path)
         if method == "post":
@@ -191,6 +222,9 @@ def _admin_may(who: str, route) -> bool:
         # A validator sees the requests routed to their own authority, and the operators
         # of its country (read-only: to merge duplicates, suspend, reinstate), nothing else.
         if route.name.startswith("admin:entities_operator_"):
+            return not route.name.endswith("_delete")
+        # ...and the memberships of its country: there it appoints an administrator.
+        if route.name.startswith("admin:entities_membership_"):
             return not route.name.endswith("_delete")
         return route.name.startswith("admin:requests_app_authorisationrequest_") and not (
             route.name.endswith(("_delete", "_membership_admin"))
