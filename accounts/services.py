@@ -235,6 +235,33 @@ def sessions_end_others(*, user, current_session_key: str) -> int:
     return len(others)
 
 
+def sessions_purge() -> dict:
+    """Delete what is left of sessions that no longer let anyone in (daily; idempotent).
+
+    The session table's expired rows (Django's clearsessions, for any engine), then
+    the rows of allauth.usersessions (browser, IP address, times) whose session has
+    gone or is past the absolute limit: nothing else deletes those of a session
+    that was left to expire, and the privacy notice says a session lasts 8 hours
+    at most.
+    """
+    from importlib import import_module
+
+    from allauth.usersessions.models import UserSession
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+    now = timezone.now()
+    gone = UserSession.objects.filter(
+        created_at__lt=now - datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if hasattr(store, "get_model_class"):
+        alive = store.get_model_class().objects.filter(expire_date__gt=now)
+        gone = gone | UserSession.objects.exclude(session_key__in=alive.values("session_key"))
+    deleted, _per_model = gone.delete()
+    return {"user_sessions": deleted}
+
+
 # --- Download my data (GDPR art. 15 and 20) -----------------------------------------
 
 EXPORT_FORMAT = "traces-personal-data"

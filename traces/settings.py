@@ -445,7 +445,7 @@ PORTAL_URL = env.str(
 
 # Management commands `make serve` runs once a day (manage.py run_daily), each
 # idempotent; other deployments run `manage.py run_daily` from cron (README).
-DAILY_COMMANDS = ["send_reminders", "delete_inactive_accounts"]
+DAILY_COMMANDS = ["send_reminders", "delete_inactive_accounts", "purge_sessions"]
 # Seconds between two runs of the daily commands under `make serve`.
 DAILY_INTERVAL = env.int("DAILY_INTERVAL", default=24 * 60 * 60)
 

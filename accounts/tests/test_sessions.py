@@ -181,3 +181,33 @@ def test_allauths_page_of_sessions_lists_what_the_profile_lists(applicant):
 def test_allauths_page_of_sessions_needs_a_log_in(client):
     response = client.get("/accounts/sessions/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_daily_purge_deletes_what_is_left_of_gone_sessions(applicant, outsider, settings):
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+
+    assert "purge_sessions" in settings.DAILY_COMMANDS
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False) as clock:
+        logged_in(applicant, PHONE)  # left to expire at 17:00: nobody logs it out
+        busy = logged_in(outsider, PHONE)  # in use all day: its row outlives the 8 hours
+        for _ in range(18):  # until 16:30
+            clock.shift(25 * 60)
+            busy.get("/profile/")
+        laptop = logged_in(applicant, FIREFOX)
+        logged_in(applicant, "Tablet")
+        clock.shift(25 * 60)
+        laptop.get("/profile/")
+        clock.shift(25 * 60)  # 17:20
+        # A session whose row went without allauth being told (an engine's own clean-up).
+        tablet = UserSession.objects.get(user_agent="Tablet")
+        Session.objects.filter(session_key=tablet.session_key).delete()
+        call_command("purge_sessions")
+        mine = UserSession.objects.get(user=applicant)
+        assert mine.user_agent == FIREFOX
+        assert not UserSession.objects.filter(user=outsider).exists()
+        # Django's clearsessions too: the phone's expired row has gone.
+        assert Session.objects.count() == 2
+        assert laptop.get("/profile/").status_code == 200
+        call_command("purge_sessions")
+        assert list(UserSession.objects.all()) == [mine]

@@ -328,3 +328,25 @@ def test_the_admin_page_shows_why_it_is_suspended_and_what_it_was_merged_into(
     page = client.get(reverse("admin:entities_operator_change", args=[duplicate.pk]))
     assert "Bio Import Lyon" in page.content.decode()
     assert 'name="status_reason"' not in page.content.decode()  # read-only
+
+
+def test_a_change_proposed_for_the_duplicate_is_closed_not_applied_to_the_one_that_stays(
+    operator, operator_admin, duplicate, duplicate_member, validator_inao
+):
+    from requests_app.services import change_propose
+
+    on_keep = change_propose(
+        operator=operator, proposed={"city": "Villeurbanne"}, by=operator_admin
+    )
+    on_duplicate = change_propose(
+        operator=duplicate, proposed={"city": "Vénissieux"}, by=duplicate_member
+    )
+    # Its author left the duplicate since: not a member of the one that stays either.
+    Membership.objects.filter(user=duplicate_member, organisation=duplicate).delete()
+    operator_merge(duplicate=duplicate, keep=operator, by=validator_inao)
+    on_keep.refresh_from_db()
+    on_duplicate.refresh_from_db()
+    assert on_keep.status == RequestStatus.PENDING
+    assert (on_duplicate.status, on_duplicate.organisation) == (RequestStatus.WITHDRAWN, operator)
+    operator.refresh_from_db()
+    assert operator.city == "Lyon"
