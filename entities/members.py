@@ -419,6 +419,12 @@ def invitation_send(*, organisation: Organisation, email: str, by) -> Invitation
     an account or not; only the invitee's own e-mail differs (in their language)."""
     _lock(organisation)
     _check_is_admin(by=by, organisation=organisation)
+    organisation.refresh_from_db(fields=["status"])
+    if not organisation.accepts_requests:
+        raise MembershipError(
+            _("%(organisation)s is %(status)s: it does not accept new members.")
+            % {"organisation": organisation, "status": organisation.get_status_display().lower()}
+        )
     email = email.strip().lower()
     now = timezone.now()
     if (

@@ -257,3 +257,13 @@ def test_deleting_the_account_deletes_the_invitations_waiting_for_its_address(
     _invite(_client(operator_admin), operator, outsider.email)
     account_delete(user=outsider)
     assert not Invitation.objects.exists()
+
+
+def test_a_suspended_organisation_invites_nobody(operator_admin, operator):
+    from entities.models import Organisation, Status
+
+    Organisation.objects.filter(pk=operator.pk).update(status=Status.SUSPENDED)
+    response = _invite(_client(operator_admin), operator, "bruno@example.eu")
+    assert response.status_code == 400
+    assert "it does not accept new members" in response.content.decode()
+    assert not Invitation.objects.exists() and mail.outbox == []
