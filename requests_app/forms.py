@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phones import phone_number
 from core.text import multiline
-from entities.forms import OperatorForm
+from entities.forms import OperatorChangeForm, OperatorForm
 from requests_app.models import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
@@ -94,3 +94,12 @@ class OperatorStatusForm(forms.Form):
 
     def clean_reason(self):
         return multiline(self.cleaned_data["reason"])
+
+
+class ChangeCorrectionForm(OperatorChangeForm, RequestForm):
+    """Correct and resubmit a proposed change: the declared details (the operator's
+    change form, filled with the proposal) and the message and contacts. Call it with
+    `operator=` and `region=`."""
+
+    def request_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}

@@ -352,6 +352,29 @@ def change_propose(
     return request
 
 
+def _change_correct(*, request: AuthorisationRequest, proposed: dict) -> None:
+    """A proposal corrected by its author: the same checks as when it was made."""
+    operator = Organisation.objects.select_for_update().get(pk=request.organisation_id)
+    current = operator_values(operator)
+    proposed = {
+        field: value
+        for field, value in proposed.items()
+        if field in OPERATOR_CHANGE_FIELDS and current[field] != value
+    }
+    if not proposed:
+        raise RequestError(_("Nothing is changed: change at least one detail before sending."))
+    if proposed.get("eori"):
+        holder = operator_with_eori(proposed["eori"], exclude_pk=operator.pk)
+        if holder:
+            raise RequestError(
+                _("The EORI number %(eori)s already belongs to %(organisation)s.")
+                % {"eori": proposed["eori"], "organisation": holder}
+            )
+    proposal = {"proposed": proposed, "based_on": {field: current[field] for field in proposed}}
+    AuthorisationRequest.objects.filter(pk=request.pk).update(proposal=proposal)
+    request.proposal = proposal
+
+
 def _apply_change(*, request: AuthorisationRequest, decided_by) -> None:
     try:
         operator_change_apply(
@@ -601,8 +624,12 @@ def request_resubmit(
     contact_email: str,
     contact_phone: str,
     operator_data: dict | None = None,
+    proposed: dict | None = None,
 ) -> AuthorisationRequest:
     """The applicant's corrected request is Pending again, due two working days from now.
+
+    `proposed` (a Change: OperatorChangeForm.proposed_changes()): the corrected
+    proposal, based on the operator's validated values as they are now.
 
     `operator_data` (OperatorForm.cleaned_data, validated with the operator itself
     left out of the duplicate checks): a new operator's corrected details, written
@@ -617,6 +644,8 @@ def request_resubmit(
         and operator_data is not None
     )
     country = operator_data["country"] if new_operator else organisation.country
+    if request.kind == RequestKind.CHANGE and proposed is not None:
+        _change_correct(request=request, proposed=proposed)
     now = timezone.now()
     request = _transition(
         request=request,

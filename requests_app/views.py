@@ -14,6 +14,7 @@ from entities.models import Status as OrganisationStatus
 from entities.services import SEARCHED_SESSION_KEY
 from requests_app import selectors, services
 from requests_app.forms import (
+    ChangeCorrectionForm,
     ChangeMessageForm,
     NewOperatorCorrectionForm,
     RejectForm,
@@ -249,7 +250,15 @@ def correct(request, pk: int):
     }
     # A number without its country code is read in the operator's (corrected) country.
     region = (data.get("country") if data and with_operator else None) or organisation.country
-    if with_operator:
+    with_change = authorisation_request.is_change
+    if with_change:
+        # The declared values, as the proposal has them, over the validated ones.
+        declared = {**OperatorChangeForm.initial_for(organisation)}
+        declared.update(authorisation_request.proposal.get("proposed", {}))
+        form = ChangeCorrectionForm(
+            data, initial={**declared, **initial}, operator=organisation, region=region
+        )
+    elif with_operator:
         form = NewOperatorCorrectionForm(
             data,
             initial={**_operator_initial(organisation), **initial},
@@ -260,7 +269,14 @@ def correct(request, pk: int):
         form = RequestForm(data, initial=initial, region=region)
     if data is not None and form.is_valid():
         try:
-            if with_operator:
+            if with_change:
+                services.request_resubmit(
+                    request=authorisation_request,
+                    by=request.user,
+                    proposed=form.proposed_changes(),
+                    **form.request_data(),
+                )
+            elif with_operator:
                 services.request_resubmit(
                     request=authorisation_request,
                     by=request.user,
@@ -280,7 +296,12 @@ def correct(request, pk: int):
     return render(
         request,
         "requests_app/correct.html",
-        {"req": authorisation_request, "form": form, "with_operator": with_operator},
+        {
+            "req": authorisation_request,
+            "form": form,
+            "with_operator": with_operator or with_change,
+            "with_change": with_change,
+        },
         status=400 if data is not None else 200,
     )
 

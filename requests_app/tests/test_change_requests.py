@@ -339,3 +339,41 @@ def test_merging_a_duplicate_withdraws_its_proposed_change_and_keeps_the_others(
         AuthorisationRequest.objects.open().filter(organisation=operator, kind="change").count()
         == 1
     )
+
+
+def test_a_change_sent_back_for_correction_is_corrected_and_applied(
+    proposal, operator, operator_admin, validator_inao
+):
+    from requests_app.services import request_ask_correction
+
+    request_ask_correction(
+        request=proposal, decided_by=validator_inao, reason="The street number is missing."
+    )
+    client = _client(operator_admin)
+    url = reverse("requests:correct", args=[proposal.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{NEW_ADDRESS}"' in page  # the declared value, to correct
+    assert "The proposed details" in page
+    data = _form_data(operator, address="14 quai Saint-Vincent")
+    data.update(contact_email=operator_admin.email, contact_phone="")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == RequestStatus.PENDING
+    assert proposal.proposal["proposed"] == {"address": "14 quai Saint-Vincent"}
+    request_approve(request=proposal, decided_by=validator_inao)
+    operator.refresh_from_db()
+    assert operator.address == "14 quai Saint-Vincent"
+
+
+def test_a_correction_that_changes_nothing_is_refused(
+    proposal, operator, operator_admin, validator_inao
+):
+    from requests_app.services import request_ask_correction
+
+    request_ask_correction(request=proposal, decided_by=validator_inao, reason="Check it.")
+    data = _form_data(operator)  # the validated values: nothing proposed any more
+    data.update(contact_email=operator_admin.email, contact_phone="")
+    _client(operator_admin).post(reverse("requests:correct", args=[proposal.pk]), data)
+    proposal.refresh_from_db()
+    assert proposal.in_correction and proposal.proposal["proposed"] == {"address": NEW_ADDRESS}

@@ -21,7 +21,7 @@ from entities.models import Membership, Organisation
 from requests_app.models import AuthorisationRequest, RequestKind
 from requests_app.services import validator_create
 from tests.browser.conftest import PHONE, emails_to, path_of
-from tests.browser.portal import EN, PASSWORD, Person, Validator, exactly, label
+from tests.browser.portal import EN, FR, PASSWORD, Person, Validator, exactly, label
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -192,3 +192,47 @@ def test_day_two_on_a_desktop(new_page, reference_data, audit, shoot):
 
 def test_day_two_on_a_phone(new_page, reference_data, audit):
     day_two(new_page, reference_data, viewport=PHONE, check=audit, prefix="phone/", suffix="phone")
+
+
+def test_the_members_pages_in_french_at_a_phones_width(new_page, reference_data, audit):
+    """The contract's French words: Membres, Inviter un collègue, Envoyer l'invitation,
+    Nommer administrateur, Confirmer, Quitter cette organisation."""
+    t = FR
+    operator = Organisation.objects.get(name="Bio Import Lyon")
+    olivia_user = UserFactory(
+        email="olivia.fr@bio-import.example",
+        first_name="Olivia",
+        last_name="Admin",
+        interface_language="fr",
+    )
+    Membership.objects.create(user=olivia_user, organisation=operator, is_admin=True)
+    claire = UserFactory(first_name="Claire", last_name="Collègue")
+    Membership.objects.create(user=claire, organisation=operator)
+    olivia = Person(
+        new_page(locale="fr", viewport=PHONE),
+        t,
+        olivia_user.email,
+        first_name="Olivia",
+        check=audit,
+        prefix="fr/",
+    )
+    olivia.log_in(password=FACTORY_PASSWORD)
+    page = olivia.page
+    page.goto(f"/directory/organisations/{operator.pk}/")
+    page.get_by_role("link", name=exactly("Membres")).click()
+    olivia.visit("members")
+    invite = page.get_by_role("region", name="Inviter un collègue")
+    invite.get_by_label(label(t["email"])).fill("bruno@example.fr")
+    invite.get_by_role("button", name=exactly("Envoyer l'invitation")).click()
+    expect(page.locator(".message-success")).to_contain_text("Une invitation a été envoyée")
+    olivia.visit("members-invited")
+    row = page.get_by_role("row", name=re.compile("Claire Collègue"))
+    row.get_by_role("link", name=re.compile(r"^Nommer administrateur")).click()
+    expect(page.get_by_role("button", name=exactly("Confirmer"))).to_be_visible()
+    olivia.visit("make-administrator-confirm")
+    page.go_back()
+    page.get_by_role("link", name=exactly("Quitter cette organisation")).click()
+    expect(
+        page.get_by_text("Vous êtes le dernier administrateur de Bio Import Lyon")
+    ).to_be_visible()
+    olivia.visit("leave-refused")
