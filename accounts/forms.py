@@ -170,6 +170,23 @@ def _password(field, *, label, autocomplete: str, required, policy: bool = False
     field.help_text = password_policy_html() if policy else ""
 
 
+def _new_password_pair(fields) -> None:
+    """The two fields of a new password (set, reset or change), in the portal's words."""
+    _password(
+        fields["password1"],
+        label=_("New password"),
+        autocomplete="new-password",
+        required=_("Enter a new password"),
+        policy=True,
+    )
+    _password(
+        fields["password2"],
+        label=_("New password (again)"),
+        autocomplete="new-password",
+        required=_("Enter the new password again"),
+    )
+
+
 def _email(field, *, autocomplete: str = "email") -> None:
     field.label = _("E-mail")
     field.widget.attrs.pop("placeholder", None)
@@ -205,19 +222,7 @@ class SetPasswordForm(ResetPasswordKeyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _password(
-            self.fields["password1"],
-            label=_("New password"),
-            autocomplete="new-password",
-            required=_("Enter a new password"),
-            policy=True,
-        )
-        _password(
-            self.fields["password2"],
-            label=_("New password (again)"),
-            autocomplete="new-password",
-            required=_("Enter the new password again"),
-        )
+        _new_password_pair(self.fields)
 
 
 class NewPasswordForm(AllauthSetPasswordForm):
@@ -225,19 +230,7 @@ class NewPasswordForm(AllauthSetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _password(
-            self.fields["password1"],
-            label=_("New password"),
-            autocomplete="new-password",
-            required=_("Enter a new password"),
-            policy=True,
-        )
-        _password(
-            self.fields["password2"],
-            label=_("New password (again)"),
-            autocomplete="new-password",
-            required=_("Enter the new password again"),
-        )
+        _new_password_pair(self.fields)
 
 
 class ChangePasswordForm(AllauthChangePasswordForm):
@@ -249,19 +242,7 @@ class ChangePasswordForm(AllauthChangePasswordForm):
             autocomplete="current-password",
             required=_("Enter your current password"),
         )
-        _password(
-            self.fields["password1"],
-            label=_("New password"),
-            autocomplete="new-password",
-            required=_("Enter a new password"),
-            policy=True,
-        )
-        _password(
-            self.fields["password2"],
-            label=_("New password (again)"),
-            autocomplete="new-password",
-            required=_("Enter the new password again"),
-        )
+        _new_password_pair(self.fields)
 
 
 class ChangeEmailForm(AllauthAddEmailForm):
