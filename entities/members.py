@@ -461,8 +461,11 @@ def invitation_send(*, organisation: Organisation, email: str, by) -> Invitation
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
     )
+    # The history says who invited, not whom: the address stays in the invitation's
+    # row alone, which deleting the invitee's account deletes (the history cannot be
+    # rewritten, and an address is personal data). Who joined is the acceptance's subject.
     organisation_event_record(
-        organisation=organisation, action=OrganisationAction.INVITED, actor=by, note=email
+        organisation=organisation, action=OrganisationAction.INVITED, actor=by
     )
     invitee = User.objects.filter(email__iexact=email).first()
     language = email_language_for(invitee.email_language if invitee else translation.get_language())
@@ -547,7 +550,6 @@ def invitation_accept(*, token: str, user) -> Membership:
         action=OrganisationAction.INVITATION_ACCEPTED,
         actor=invitation.invited_by,
         subject=user,
-        note=invitation.email,
     )
     admins = [
         m.user

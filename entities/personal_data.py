@@ -109,8 +109,9 @@ def deletion_blockers(*, user) -> list[str]:
 
 def account_deleting(*, user) -> None:
     """The person leaves each organisation; its history records it. Invitations to
-    their address that nobody accepted are deleted (the address goes with the account)."""
-    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    their address are deleted, accepted ones too (the address goes with the account;
+    the history's acceptance names the person, now under their pseudonym)."""
+    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
     for membership in Membership.objects.filter(user=user).select_related("organisation"):
         membership.delete()
         organisation_event_record(

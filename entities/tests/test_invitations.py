@@ -55,11 +55,8 @@ def test_an_administrator_invites_a_colleague_who_gets_a_link(operator_admin, op
     assert token not in invitation.token_hash and len(invitation.token_hash) == 64
     assert invitation.expires_at - invitation.created_at == timedelta(days=30)
     event = OrganisationEvent.objects.get(organisation=operator)
-    assert (event.action, event.actor, event.note) == (
-        "invited",
-        operator_admin,
-        "bruno@example.eu",
-    )
+    # Who invited, not the address: that stays in the invitation's row alone.
+    assert (event.action, event.actor, event.note) == ("invited", operator_admin, "")
 
 
 def test_the_inviter_is_told_the_same_whether_the_address_has_an_account(
@@ -267,3 +264,19 @@ def test_a_suspended_organisation_invites_nobody(operator_admin, operator):
     assert response.status_code == 400
     assert "it does not accept new members" in response.content.decode()
     assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_the_history_keeps_no_address_once_the_invitee_deletes_their_account(
+    operator_admin, outsider, operator
+):
+    from accounts.services import account_delete
+
+    address = outsider.email
+    _invite(_client(operator_admin), operator, address)
+    _client(outsider).post(_link(mail.outbox[0]))
+    outsider.refresh_from_db()
+    account_delete(user=outsider)
+    events = OrganisationEvent.objects.filter(organisation=operator)
+    assert {e.action for e in events} >= {"invited", "invitation_accepted"}
+    assert not [e for e in events if address.lower() in e.note.lower()]
+    assert not Invitation.objects.filter(email__iexact=address).exists()
