@@ -531,43 +531,35 @@ class AuthorisationRequestAdmin(admin.ModelAdmin):
         return require_POST(self._reject)(request, pk)
 
     def _reject(self, request, pk):
-        obj = self._get_visible(request, pk)
-        self._check_decide(request, obj)
-        form = RejectForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, obj, form, status=400)
-        try:
-            services.request_reject(
-                request=obj, decided_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.RequestError as error:
-            self.message_user(request, _message_for(error), messages.ERROR)
-            return HttpResponseRedirect(self._change_url(obj))
-        self.message_user(request, _("The request has been rejected."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
+        return self._decide_with_reason(
+            request, pk, services.request_reject, _("The request has been rejected.")
+        )
 
     def correction_view(self, request, pk):
         return require_POST(self._ask_correction)(request, pk)
 
     def _ask_correction(self, request, pk):
         """Ask for correction, with the Reason of the decision form (the applicant reads it)."""
+        return self._decide_with_reason(
+            request,
+            pk,
+            services.request_ask_correction,
+            _("A correction has been asked for: the applicant has been told."),
+        )
+
+    def _decide_with_reason(self, request, pk, decide, done):
+        """Reject or ask for correction: the Reason is required and the applicant reads it."""
         obj = self._get_visible(request, pk)
         self._check_decide(request, obj)
         form = RejectForm(request.POST)
         if not form.is_valid():
             return self._render(request, obj, form, status=400)
         try:
-            services.request_ask_correction(
-                request=obj, decided_by=request.user, reason=form.cleaned_data["reason"]
-            )
+            decide(request=obj, decided_by=request.user, reason=form.cleaned_data["reason"])
         except services.RequestError as error:
             self.message_user(request, _message_for(error), messages.ERROR)
             return HttpResponseRedirect(self._change_url(obj))
-        self.message_user(
-            request,
-            _("A correction has been asked for: the applicant has been told."),
-            messages.SUCCESS,
-        )
+        self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:requests_app_authorisationrequest_changelist"))
 
     def membership_admin_view(self, request, pk):
