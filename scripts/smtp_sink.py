@@ -1,6 +1,6 @@
 """A local SMTP sink for `make cluster`: keeps every message, or refuses them all.
 
-    python scripts/smtp_sink.py --port 52525 --folder var/cluster/mail
+    python scripts/smtp_sink.py --port 12525 --folder var/cluster/mail
 
 Each accepted message is appended to FOLDER/received.jsonl (time, Message-ID,
 recipients, subject). While the file FOLDER/refuse exists, every recipient is
@@ -50,7 +50,7 @@ class Sink:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=52525)
+    parser.add_argument("--port", type=int, default=12525)
     parser.add_argument("--folder", type=Path, required=True)
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)

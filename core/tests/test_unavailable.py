@@ -24,7 +24,7 @@ def test_a_database_away_answers_try_again_in_a_moment(failing_client):
     assert response["Retry-After"] == "5"
     html = response.content.decode()
     assert "<h1>Try again in a moment</h1>" in html
-    assert "port 55432" not in html  # nothing internal
+    assert "port 15432" not in html  # nothing internal
 
 
 def test_the_try_again_page_is_in_the_persons_language(failing_client):
@@ -70,14 +70,14 @@ def test_behind_pgbouncer_no_server_side_cursor_and_redis_from_its_url():
         "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], "
         "settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, "
         "settings.DATABASE_ROUTERS, settings.DATABASES['replica']['PORT']",
-        DATABASE_URL="postgres://traces@127.0.0.1:56432/traces",
+        DATABASE_URL="postgres://traces@127.0.0.1:16432/traces",
         DATABASE_POOLER="pgbouncer",
-        REDIS_URL="redis://127.0.0.1:56379/0",
-        REPLICA_DATABASE_URL="postgres://traces@127.0.0.1:55433/traces",
+        REDIS_URL="redis://127.0.0.1:16379/0",
+        REPLICA_DATABASE_URL="postgres://traces@127.0.0.1:15433/traces",
     )
     assert value == (
         "True True core.cache.RedisCache django.contrib.sessions.backends.db "
-        "['core.router.ReplicaRouter'] 55433"
+        "['core.router.ReplicaRouter'] 15433"
     )
 
 

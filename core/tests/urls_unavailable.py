@@ -5,7 +5,7 @@ from django.urls import path
 
 
 def database_away(request):
-    raise OperationalError("connection to server at 127.0.0.1, port 55432 failed")
+    raise OperationalError("connection to server at 127.0.0.1, port 15432 failed")
 
 
 def garbled(request):
