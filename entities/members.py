@@ -179,6 +179,12 @@ def _tell(*, user, actor, organisation: Organisation, verb: str, url: str, **con
         )
 
 
+def _record_and_tell(organisation, action, verb, *, by, subject, url: str) -> None:
+    """A change of membership: in the organisation's history, and told to whom it is about."""
+    organisation_event_record(organisation=organisation, action=action, actor=by, subject=subject)
+    _tell(user=subject, actor=by, organisation=organisation, verb=verb, url=url)
+
+
 def _members_url(organisation: Organisation) -> str:
     return reverse("entities:members", args=[organisation.pk])
 
@@ -197,17 +203,12 @@ def membership_remove(*, membership: Membership, by) -> None:
     if membership.user_id == by.pk:
         raise MembershipError(_("To leave the organisation yourself, use Leave this organisation."))
     _take_admin_rights_away(membership, delete=True, yourself=False)
-    organisation_event_record(
-        organisation=organisation,
-        action=OrganisationAction.MEMBER_REMOVED,
-        actor=by,
+    _record_and_tell(
+        organisation,
+        OrganisationAction.MEMBER_REMOVED,
+        MEMBER_REMOVED,
+        by=by,
         subject=membership.user,
-    )
-    _tell(
-        user=membership.user,
-        actor=by,
-        organisation=organisation,
-        verb=MEMBER_REMOVED,
         url=_organisation_url(organisation),
     )
 
@@ -221,14 +222,12 @@ def membership_leave(*, membership: Membership, by) -> None:
     _lock(organisation)
     membership = _fresh(membership)
     _take_admin_rights_away(membership, delete=True, yourself=True)
-    organisation_event_record(
-        organisation=organisation, action=OrganisationAction.MEMBER_LEFT, actor=by, subject=by
-    )
-    _tell(
-        user=by,
-        actor=by,
-        organisation=organisation,
-        verb=MEMBER_LEFT,
+    _record_and_tell(
+        organisation,
+        OrganisationAction.MEMBER_LEFT,
+        MEMBER_LEFT,
+        by=by,
+        subject=by,
         url=_organisation_url(organisation),
     )
     admins = [
@@ -262,17 +261,12 @@ def membership_grant_admin(*, membership: Membership, by, by_authority: bool = F
         raise MembershipError(
             _("%(person)s is already an administrator.") % {"person": membership.user}
         )
-    organisation_event_record(
-        organisation=organisation,
-        action=OrganisationAction.ADMIN_GRANTED,
-        actor=by,
+    _record_and_tell(
+        organisation,
+        OrganisationAction.ADMIN_GRANTED,
+        ADMIN_GRANTED,
+        by=by,
         subject=membership.user,
-    )
-    _tell(
-        user=membership.user,
-        actor=by,
-        organisation=organisation,
-        verb=ADMIN_GRANTED,
         url=_members_url(organisation),
     )
 
@@ -289,17 +283,12 @@ def membership_revoke_admin(*, membership: Membership, by) -> None:
             _("%(person)s is not an administrator.") % {"person": membership.user}
         )
     _take_admin_rights_away(membership, delete=False, yourself=membership.user_id == by.pk)
-    organisation_event_record(
-        organisation=organisation,
-        action=OrganisationAction.ADMIN_REVOKED,
-        actor=by,
+    _record_and_tell(
+        organisation,
+        OrganisationAction.ADMIN_REVOKED,
+        ADMIN_REVOKED,
+        by=by,
         subject=membership.user,
-    )
-    _tell(
-        user=membership.user,
-        actor=by,
-        organisation=organisation,
-        verb=ADMIN_REVOKED,
         url=_members_url(organisation),
     )
 
