@@ -306,21 +306,7 @@ def change_propose(
             )
             % {"organisation": operator, "status": operator.get_status_display().lower()}
         )
-    current = operator_values(operator)
-    proposed = {
-        field: value
-        for field, value in proposed.items()
-        if field in OPERATOR_CHANGE_FIELDS and current[field] != value
-    }
-    if not proposed:
-        raise RequestError(_("Nothing is changed: change at least one detail before sending."))
-    if proposed.get("eori"):
-        holder = operator_with_eori(proposed["eori"], exclude_pk=operator.pk)
-        if holder:
-            raise RequestError(
-                _("The EORI number %(eori)s already belongs to %(organisation)s.")
-                % {"eori": proposed["eori"], "organisation": holder}
-            )
+    current, proposed = _proposed_changes(operator, proposed)
     if (
         AuthorisationRequest.objects.open()
         .filter(organisation=operator, kind=RequestKind.CHANGE)
@@ -352,9 +338,9 @@ def change_propose(
     return request
 
 
-def _change_correct(*, request: AuthorisationRequest, proposed: dict) -> None:
-    """A proposal corrected by its author: the same checks as when it was made."""
-    operator = Organisation.objects.select_for_update().get(pk=request.organisation_id)
+def _proposed_changes(operator: Organisation, proposed: dict) -> tuple[dict, dict]:
+    """The operator's validated values, and the proposed ones that differ from them;
+    refused when nothing differs or when the new EORI is another operator's."""
     current = operator_values(operator)
     proposed = {
         field: value
@@ -370,6 +356,13 @@ def _change_correct(*, request: AuthorisationRequest, proposed: dict) -> None:
                 _("The EORI number %(eori)s already belongs to %(organisation)s.")
                 % {"eori": proposed["eori"], "organisation": holder}
             )
+    return current, proposed
+
+
+def _change_correct(*, request: AuthorisationRequest, proposed: dict) -> None:
+    """A proposal corrected by its author: the same checks as when it was made."""
+    operator = Organisation.objects.select_for_update().get(pk=request.organisation_id)
+    current, proposed = _proposed_changes(operator, proposed)
     proposal = {"proposed": proposed, "based_on": {field: current[field] for field in proposed}}
     AuthorisationRequest.objects.filter(pk=request.pk).update(proposal=proposal)
     request.proposal = proposal
